@@ -1,0 +1,207 @@
+import { from, Observable, type ObservableInput, type OperatorFunction, type Subscription } from 'rxjs';
+import { BufferFullError } from '../src/errors.js';
+import { RingBuffer } from '../src/ring-buffer.js';
+import { assertCount, assertFunction, assertOneOf } from '../src/validate.js';
+
+/**
+ * What {@link boundedMerge} does with a value that finds every slot busy and
+ * the buffer full: the same vocabulary as the bus's `overflow` option.
+ *
+ * @example
+ * ```ts
+ * const overflow: BoundedMergeOverflow = 'drop-oldest'; // keep the freshest values
+ * ```
+ */
+export type BoundedMergeOverflow = 'error' | 'drop-newest' | 'drop-oldest';
+
+/**
+ * Why {@link BoundedMergeOptions.onDrop} was called: the policy that dropped
+ * the value (`'drop-newest'`: the arriving value; `'drop-oldest'`: the oldest
+ * waiting one).
+ *
+ * @example
+ * ```ts
+ * const onDrop = (value: Job, reason: BoundedMergeDropReason) => metrics.increment(`jobs.dropped.${reason}`);
+ * ```
+ */
+export type BoundedMergeDropReason = 'drop-newest' | 'drop-oldest';
+
+/**
+ * Options of {@link boundedMerge}; all optional, with the same defaults as
+ * `createBus` (`concurrency` 16, `capacity` 1024, `overflow` `'error'`).
+ *
+ * @example
+ * ```ts
+ * const options: BoundedMergeOptions<Job> = { concurrency: 4, capacity: 100, overflow: 'drop-newest', onDrop: log };
+ * ```
+ */
+export interface BoundedMergeOptions<T> {
+  /** Most inner subscriptions running at once. Integer ≥ 1 or `Infinity`; default 16. */
+  readonly concurrency?: number;
+  /** Most source values waiting for a slot (running ones do not count). Integer ≥ 0; default 1024. */
+  readonly capacity?: number;
+  /**
+   * When a value arrives with every slot busy and `capacity` values waiting:
+   * `'error'` (default) errors the output with `BufferFullError` (a
+   * `QueueFullError`) — losing data silently is opt-in; `'drop-newest'` drops
+   * the arriving value; `'drop-oldest'` evicts the oldest waiting value and
+   * keeps the new one.
+   */
+  readonly overflow?: BoundedMergeOverflow;
+  /** Called with each dropped value and the policy that dropped it. If it throws, the output errors. */
+  readonly onDrop?: (value: T, reason: BoundedMergeDropReason) => void;
+}
+
+const OVERFLOW_POLICIES = ['error', 'drop-newest', 'drop-oldest'] as const;
+
+/**
+ * Like `mergeMap(project, concurrency)`, but the values waiting for a slot sit
+ * in a bounded buffer with an overflow policy, instead of an unbounded array.
+ *
+ * A value starts its inner subscription at once when fewer than `concurrency`
+ * are running; otherwise it waits in FIFO order, and when `capacity` values
+ * already wait, `overflow` decides (`'error'`, `'drop-newest'`,
+ * `'drop-oldest'`; drops are reported to `onDrop`). Buffer operations are O(1)
+ * (a ring buffer), so the cost per value does not grow with the backlog, as
+ * mergeMap's `Array#shift` does.
+ *
+ * Completes when the source has completed and every buffered value's inner
+ * observable has completed. An error from the source, an inner observable,
+ * `project` or `onDrop` errors the output at once and unsubscribes every
+ * inner subscription; unsubscribing does the same and empties the buffer.
+ *
+ * ```
+ * boundedMerge(v => cold('--v|'), { concurrency: 1, capacity: 1, overflow: 'drop-newest' })
+ * source:  (abc)-----|
+ * result:  --a--b----|     c dropped: a running, b waiting, buffer full
+ * ```
+ *
+ * @throws RangeError / TypeError for invalid options (at the call, not at subscribe).
+ * @example
+ * ```ts
+ * // At most 4 uploads at once, 100 waiting; beyond that keep the newest.
+ * files$.pipe(
+ *   boundedMerge((file) => upload(file), {
+ *     concurrency: 4, capacity: 100, overflow: 'drop-oldest',
+ *     onDrop: (file) => log.warn(`skipped ${file.name}`),
+ *   }),
+ * ).subscribe();
+ * ```
+ */
+export function boundedMerge<T, R>(
+  project: (value: T, index: number) => ObservableInput<R>,
+  options: BoundedMergeOptions<T> = {},
+): OperatorFunction<T, R> {
+  assertFunction(project, 'project');
+  const { concurrency = 16, capacity = 1024, overflow = 'error', onDrop } = options;
+  if (concurrency !== Infinity) assertCount(concurrency, 'concurrency', 1);
+  assertCount(capacity, 'capacity', 0);
+  assertOneOf(overflow, 'overflow', OVERFLOW_POLICIES);
+  if (onDrop !== undefined) assertFunction(onDrop, 'onDrop');
+
+  return (source) =>
+    new Observable<R>((subscriber) => {
+      // A capacity of 0 still needs a RingBuffer to stay branch-free below;
+      // it grows lazily, so a large capacity costs nothing until used.
+      const buffer = new RingBuffer<T>(capacity);
+      const inners = new Set<Subscription>();
+      let active = 0;
+      let index = 0;
+      let sourceDone = false;
+      let draining = false;
+
+      const report = (value: T, reason: BoundedMergeDropReason): void => {
+        if (onDrop === undefined) return;
+        try {
+          onDrop(value, reason);
+        } catch (err) {
+          subscriber.error(err);
+        }
+      };
+
+      const checkComplete = (): void => {
+        if (sourceDone && active === 0 && buffer.size === 0) subscriber.complete();
+      };
+
+      const start = (value: T): void => {
+        let inner$: Observable<R>;
+        try {
+          inner$ = from(project(value, index++));
+        } catch (err) {
+          subscriber.error(err);
+          return;
+        }
+        active++;
+        let ended = false;
+        const inner = inner$.subscribe({
+          next: (result) => subscriber.next(result),
+          error: (err: unknown) => subscriber.error(err),
+          complete: () => {
+            ended = true;
+          },
+        });
+        if (!inner.closed) inners.add(inner);
+        // Runs after the inner's own teardown (at once if it already ended
+        // synchronously): as with mergeMap, a slot is free only once the
+        // finished inner observable has cleaned up, so `concurrency` bounds
+        // live resources, not just running work.
+        inner.add(() => {
+          inners.delete(inner);
+          if (!ended) return;
+          active--;
+          drain();
+        });
+      };
+
+      // Starts buffered values while slots are free. A loop guarded by
+      // `draining`, not recursion: inner observables that complete
+      // synchronously would otherwise nest one call per buffered value and
+      // overflow the stack on a large backlog.
+      const drain = (): void => {
+        if (draining) return;
+        draining = true;
+        try {
+          while (active < concurrency && buffer.size > 0 && !subscriber.closed) start(buffer.shift() as T);
+        } finally {
+          draining = false;
+        }
+        checkComplete();
+      };
+
+      const sourceSubscription = source.subscribe({
+        next: (value) => {
+          // A synchronous source may go on emitting after the output errored
+          // (its subscription is returned to us only when it is done).
+          if (subscriber.closed) return;
+          if (active < concurrency && buffer.size === 0 && !draining) {
+            start(value);
+            return;
+          }
+          if (buffer.push(value)) {
+            drain();
+            return;
+          }
+          if (overflow === 'error') {
+            subscriber.error(new BufferFullError({ operator: 'boundedMerge', capacity, concurrency }));
+          } else if (overflow === 'drop-newest') {
+            report(value, 'drop-newest');
+          } else {
+            // With capacity 0 there is nothing older to evict: the new value itself is returned.
+            report(buffer.pushEvicting(value) as T, 'drop-oldest');
+          }
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => {
+          sourceDone = true;
+          checkComplete();
+        },
+      });
+
+      return () => {
+        sourceSubscription.unsubscribe();
+        for (const inner of inners) inner.unsubscribe();
+        inners.clear();
+        buffer.clear();
+      };
+    });
+}

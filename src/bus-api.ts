@@ -1,0 +1,410 @@
+/**
+ * The public shape of a bus: its options, its stats and its methods. The
+ * implementation is in bus.ts.
+ */
+import type { Observable, SchedulerLike, Subscription } from 'rxjs';
+import type { HandlerError } from './errors.js';
+import type {
+  BusEvent,
+  EventMap,
+  EventMatching,
+  EventOf,
+  EventType,
+  KnownPattern,
+  PayloadArgs,
+  PayloadMatching,
+  PublicEvents,
+  ReplyOf,
+  RequestOf,
+  RequestType,
+} from './event-map.js';
+import type { HandlerContext } from './handler-registry.js';
+import type { Matcher } from './matcher.js';
+import type { DropReason } from './pool.js';
+import type { Cursor, WaitForOptions } from './waiter.js';
+
+/** What `publish` does when the handler queue has no room for an event's jobs. */
+export type OverflowPolicy = 'error' | 'drop-newest' | 'drop-oldest';
+
+/**
+ * Options of {@link createBus}; all optional.
+ *
+ * @example
+ * ```ts
+ * const bus = createBus<AppEvents>({ concurrency: 8, capacity: 1024, overflow: 'error', history: 256 });
+ * ```
+ */
+export interface BusOptions {
+  /** Max handler jobs running at once. Default 16. */
+  readonly concurrency?: number;
+  /** Max handler jobs waiting for a slot (running ones not counted). Default 1024. */
+  readonly capacity?: number;
+  /** What `publish` does when the queue is full. Default `'error'`. */
+  readonly overflow?: OverflowPolicy;
+  /** How many recent events to keep for `since` and for timeout diagnostics. Default 64; 0 keeps none. */
+  readonly history?: number;
+  /** The scheduler of every timer and of `event.time`. Default `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
+  /** Timeout of waiters and requests in ms when they give none. Default 30 000; 0 = none. */
+  readonly defaultTimeout?: number;
+  /**
+   * Called for a handler failure when nobody subscribes to `errors$`. Without
+   * it, such failures go to RxJS's `config.onUnhandledError` when set, else
+   * to `console.error` — never silently dropped, never a process crash.
+   */
+  readonly onError?: (error: HandlerError) => void;
+  /** Minimum ms between two `stats$` emissions. Default 100. */
+  readonly statsInterval?: number;
+}
+
+/**
+ * Counters and gauges of a bus, from `bus.stats()`.
+ *
+ * @example
+ * ```ts
+ * expect(bus.stats().waiters).toBe(0);
+ * ```
+ */
+export interface BusStats {
+  /** Events published so far. */
+  readonly published: number;
+  /** Handler jobs that ran to completion. */
+  readonly delivered: number;
+  /** Handler jobs dropped by an overflow policy or a close without drain. */
+  readonly dropped: number;
+  /** Handler jobs that threw or rejected. */
+  readonly failed: number;
+  /** Handler jobs waiting for a slot. */
+  readonly queued: number;
+  /** Handler jobs running now. */
+  readonly running: number;
+  /** Pending waiters. */
+  readonly waiters: number;
+  /** Live `events$` subscriptions and handlers. */
+  readonly subscriptions: number;
+  /** Requests awaiting a reply. */
+  readonly pendingRequests: number;
+  /** Tracked work not yet released. */
+  readonly tracked: number;
+  /** Producers waiting in `emit` for queue room. */
+  readonly emitters: number;
+}
+
+/**
+ * A handler job discarded instead of run, as reported on `bus.dropped$`.
+ *
+ * @example
+ * ```ts
+ * bus.dropped$.subscribe((d) => metrics.increment(`dropped.${d.reason}`, { type: d.event.type }));
+ * ```
+ */
+export interface DroppedJob {
+  /** The event whose handler job was dropped. */
+  readonly event: BusEvent;
+  /** The handler's name, when it has one. */
+  readonly handler: string | undefined;
+  /**
+   * Why: `'drop-newest'` / `'drop-oldest'` (overflow policy), `'closed'`
+   * (`close({ drain: false })` or a drain timeout), `'unsubscribed'` (the
+   * handler was unsubscribed while the job waited).
+   */
+  readonly reason: DropReason;
+}
+
+/** Options of `bus.on`. */
+export interface OnOptions<P, Ev> {
+  /** Max jobs of this handler running at once (within the bus's `concurrency`). Default: no own limit. */
+  readonly concurrency?: number;
+  /**
+   * Per-key ordering: jobs with the same key run one at a time, in publish
+   * order; different keys run in parallel.
+   */
+  readonly key?: (payload: P, event: Ev) => string | number;
+  /** Unsubscribes the handler when it aborts. */
+  readonly signal?: AbortSignal;
+  /** A name for error messages (default: the function's name). */
+  readonly name?: string;
+}
+
+/** Options of `bus.emit`. */
+export interface EmitOptions {
+  /** Give up waiting for queue room after this many ms with `QueueFullError`. Default: wait as long as it takes. */
+  readonly timeout?: number;
+  /** Stop waiting when it aborts: rejects with `signal.reason`. */
+  readonly signal?: AbortSignal;
+}
+
+/** Options of `bus.handle`. */
+export interface HandleOptions {
+  /** Max requests of this type answered at once (within the bus's `concurrency`). Default: no own limit. */
+  readonly concurrency?: number;
+  /** Unregisters the responder when it aborts. */
+  readonly signal?: AbortSignal;
+}
+
+/** Options of `bus.request`. */
+export interface RequestOptions {
+  /** Reject with `RequestTimeoutError` after this many ms. Default: the bus's `defaultTimeout`; 0 = none. */
+  readonly timeout?: number;
+  /** Reject with `signal.reason` when it aborts (at once if it already has); the responder's signal aborts too. */
+  readonly signal?: AbortSignal;
+}
+
+/** Options of `bus.close`. */
+export interface CloseOptions {
+  /**
+   * Let queued and running handler jobs finish first (default). With
+   * `false`, queued jobs are dropped and running ones see their `signal` abort.
+   */
+  readonly drain?: boolean;
+  /** Give up draining after this many ms: then it cancels as with `drain: false`. */
+  readonly timeout?: number;
+}
+
+/**
+ * A typed event bus. Create one with {@link createBus}.
+ *
+ * @example
+ * ```ts
+ * const bus = createBus<{ 'order.created': { id: string } }>();
+ * bus.events$('order.*').subscribe((e) => console.log(e.type, e.payload.id));
+ * bus.publish('order.created', { id: '42' });
+ * ```
+ */
+export interface Bus<E extends EventMap, N extends EventMap = PublicEvents<E>> {
+  /**
+   * Publishes an event synchronously: stream subscribers and waiters see it
+   * before `publish` returns.
+   *
+   * @throws TypeError when `type` is not a non-empty string.
+   * @throws BusClosedError after `close()`.
+   * @example
+   * ```ts
+   * bus.publish('order.created', { id: '42', total: 99 });
+   * ```
+   */
+  publish<K extends EventType<N>>(type: K, ...payload: PayloadArgs<N[K]>): void;
+
+  /**
+   * A hot stream of envelopes, delivered synchronously inside `publish`;
+   * all events, or those whose type matches `pattern` (`*` = one segment,
+   * `**` = one or more). Completes when the bus closes.
+   *
+   * @example
+   * ```ts
+   * const sub = bus.events$('page.**').subscribe((e) => console.log(e.type));
+   * sub.unsubscribe();
+   * ```
+   */
+  events$(): Observable<EventOf<N>>;
+  events$<P extends string>(pattern: P & KnownPattern<N, P>): Observable<EventMatching<N, P>>;
+
+  /**
+   * Resolves with the first event of `pattern` whose payload matches
+   * `matcher`; rejects with `WaitTimeoutError` after `timeout` ms (default
+   * `defaultTimeout`), with `signal.reason` on abort, `BusClosedError` on close.
+   * Leaves no subscription, timer or abort listener behind.
+   *
+   * @example
+   * ```ts
+   * const mark = bus.cursor();
+   * await page.click('#save');
+   * const res = await bus.waitFor('page.response', { url: /\/api\/users/, status: 200 }, { timeout: 5000, since: mark });
+   * ```
+   */
+  waitFor<P extends string>(
+    pattern: P & KnownPattern<N, P>,
+    matcher?: Matcher<PayloadMatching<N, P>, EventMatching<N, P>>,
+    options?: WaitForOptions,
+  ): Promise<EventMatching<N, P>>;
+
+  /**
+   * The cold Observable form of {@link Bus.waitFor}: nothing is registered
+   * until it is subscribed; it emits one event and completes. Bad arguments
+   * throw here, synchronously.
+   *
+   * @example
+   * ```ts
+   * bus.waitFor$('order.created', { id: '42' }).subscribe((e) => console.log(e.payload));
+   * ```
+   */
+  waitFor$<P extends string>(
+    pattern: P & KnownPattern<N, P>,
+    matcher?: Matcher<PayloadMatching<N, P>, EventMatching<N, P>>,
+    options?: WaitForOptions,
+  ): Observable<EventMatching<N, P>>;
+
+  /**
+   * Runs `handler(payload, event, { signal })` for every event matching
+   * `pattern`, on the bus's bounded pool: at most `concurrency` jobs run at
+   * once bus-wide (and at most `options.concurrency` of this handler), the
+   * rest wait in a FIFO queue of at most `capacity` jobs. A handler that
+   * throws or rejects becomes a `HandlerError` on `errors$`; the bus and
+   * other handlers go on. Unsubscribing (or aborting `options.signal`) stops
+   * new deliveries and discards this handler's queued jobs; running ones finish.
+   *
+   * @example
+   * ```ts
+   * const sub = bus.on('order.created', async (order) => {
+   *   await db.insert(order);
+   * }, { concurrency: 4, key: (order) => order.customerId });
+   * sub.unsubscribe();
+   * ```
+   */
+  on<P extends string>(
+    pattern: P & KnownPattern<N, P>,
+    handler: (payload: PayloadMatching<N, P>, event: EventMatching<N, P>, context: HandlerContext) => unknown,
+    options?: OnOptions<PayloadMatching<N, P>, EventMatching<N, P>>,
+  ): Subscription;
+
+  /**
+   * Publishes with backpressure: waits until the handler queue has room for
+   * all of this event's jobs, then publishes. Waiting producers are served
+   * in FIFO order. Rejects with `QueueFullError` when `timeout` passes first
+   * (or at once when the event's jobs can never fit), `signal.reason` on
+   * abort, `BusClosedError` when the bus closes.
+   *
+   * @example
+   * ```ts
+   * for (const row of rows) await bus.emit('row.imported', row, { timeout: 10_000 });
+   * ```
+   */
+  emit<K extends EventType<N>>(type: K, payload: N[K], options?: EmitOptions): Promise<void>;
+
+  /**
+   * Handler failures, as `HandlerError`s (`event`, `handler`, `cause`).
+   * While nobody subscribes, failures go to the `onError` option instead.
+   *
+   * @example
+   * ```ts
+   * bus.errors$.subscribe((err) => log.error(err.message, err.cause));
+   * ```
+   */
+  readonly errors$: Observable<HandlerError>;
+
+  /**
+   * Handler jobs discarded by an overflow policy, a close, or an unsubscribe.
+   *
+   * @example
+   * ```ts
+   * bus.dropped$.subscribe(({ event, reason }) => log.warn(`dropped ${event.type}: ${reason}`));
+   * ```
+   */
+  readonly dropped$: Observable<DroppedJob>;
+
+  /**
+   * `stats()` now and after each change, at most once per `statsInterval`
+   * ms (leading and trailing). Completes when the bus closes.
+   *
+   * @example
+   * ```ts
+   * bus.stats$.subscribe((s) => progress.update(s.queued, s.running));
+   * ```
+   */
+  readonly stats$: Observable<BusStats>;
+
+  /**
+   * Reserves pending work so `settled()` waits for it. Call the returned
+   * function exactly once (a second call throws). With a promise, tracks it
+   * until it settles and returns it.
+   *
+   * @example
+   * ```ts
+   * const done = bus.track();
+   * setTimeout(() => { bus.publish('tick', 1); done(); }, 10);
+   * await bus.settled();
+   * ```
+   */
+  track(): () => void;
+  track<T>(promise: PromiseLike<T>): PromiseLike<T>;
+
+  /**
+   * Resolves when no job is queued or running, no producer waits in `emit`
+   * and no tracked work is pending — checked again after handlers that
+   * publish more events.
+   *
+   * @example
+   * ```ts
+   * bus.publish('order.created', order);
+   * await bus.settled(); // every handler (and what they published) is done
+   * ```
+   */
+  settled(): Promise<void>;
+
+  /**
+   * Registers the one responder for request type `type`: it runs on the
+   * handler pool (its limits apply) with `(payload, { signal })`, and what it
+   * returns (or resolves to) is the reply; what it throws (or rejects with)
+   * rejects the request as is. `signal` aborts when the request times out, is
+   * aborted, or the bus closes. A second responder for the same type throws
+   * `DuplicateResponderError`; unsubscribe the first to replace it.
+   *
+   * @example
+   * ```ts
+   * const sub = bus.handle('user.get', async ({ id }, { signal }) => users.load(id, { signal }));
+   * ```
+   */
+  handle<K extends RequestType<E>>(
+    type: K,
+    responder: (payload: RequestOf<E, K>, context: HandlerContext) => ReplyOf<E, K> | PromiseLike<ReplyOf<E, K>>,
+    options?: HandleOptions,
+  ): Subscription;
+
+  /**
+   * Sends a request and resolves with its own reply (correlated by the
+   * request event's id). Rejects with `NoResponderError` when no responder
+   * is registered, `RequestTimeoutError` after `timeout` ms (default
+   * `defaultTimeout`), the responder's error, `signal.reason` on abort,
+   * `BusClosedError` on close, or `QueueFullError` when the request event
+   * does not fit the handler queue under the `'error'` policy.
+   *
+   * @example
+   * ```ts
+   * const user = await bus.request('user.get', { id: '7' }, { timeout: 2000, signal });
+   * ```
+   */
+  request<K extends RequestType<E>>(type: K, payload: RequestOf<E, K>, options?: RequestOptions): Promise<ReplyOf<E, K>>;
+
+  /**
+   * A cursor at the newest event, for `waitFor(..., { since: cursor })`.
+   *
+   * @example
+   * ```ts
+   * const mark = bus.cursor();
+   * ```
+   */
+  cursor(): Cursor;
+
+  /**
+   * A snapshot of the bus's counters.
+   *
+   * @example
+   * ```ts
+   * const { waiters, published } = bus.stats();
+   * ```
+   */
+  stats(): BusStats;
+
+  /** True once `close()` was called. */
+  readonly closed: boolean;
+
+  /**
+   * Stops accepting events (`publish`/`emit` throw `BusClosedError`), rejects
+   * pending waiters and emitters with `BusClosedError`, lets queued and
+   * running jobs finish (`drain: true`, default) or drops and aborts them,
+   * then completes every stream. Resolves when all is done. Safe to call twice.
+   *
+   * @example
+   * ```ts
+   * await bus.close();
+   * ```
+   */
+  close(options?: CloseOptions): Promise<void>;
+
+  /** `await using bus = createBus()` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** The event map of a bus created without one: any type, unknown payloads. */
+export type AnyEvents = Record<string, unknown>;
+

@@ -1,0 +1,368 @@
+/**
+ * Every error rxbus hands to a user is one of these classes. Each message says
+ * what happened, to which event type or pattern, and what to do next; the
+ * same facts are also fields, for programs.
+ */
+
+/** What a diagnostic message shows of an event that arrived but did not match. */
+export interface NearMiss {
+  /** The event type that arrived. */
+  readonly type: string;
+  /** A short, truncated rendering of its payload. */
+  readonly summary: string;
+  /** Scheduler time at which it was published. */
+  readonly time: number;
+}
+
+/**
+ * Base class of every rxbus error, so `err instanceof RxBusError` catches them all.
+ *
+ * @example
+ * ```ts
+ * try { bus.publish('order.created', order); }
+ * catch (err) { if (err instanceof RxBusError) log.warn(err.message); else throw err; }
+ * ```
+ */
+export class RxBusError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    // A user's subclass is named after itself; rxbus's own classes spell
+    // their names out as fields, because a minifier may rename classes and
+    // `name` is public API.
+    this.name = new.target === RxBusError ? 'RxBusError' : new.target.name;
+  }
+}
+
+/**
+ * A waiter (`bus.waitFor`, the `waitFor` operator) saw no matching event in time.
+ *
+ * `name` is `'TimeoutError'`, like the DOM's and Node's timeout errors, so code
+ * that checks `err.name === 'TimeoutError'` keeps working. The message names
+ * the pattern and matcher, how long it waited and the recent events of that
+ * pattern that arrived but did not match (`nearMisses`).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await bus.waitFor('page.response', { status: 200 }, { timeout: 5000 });
+ * } catch (err) {
+ *   if (err instanceof WaitTimeoutError) console.log(err.nearMisses.map((m) => m.summary));
+ * }
+ * ```
+ */
+export class WaitTimeoutError extends RxBusError {
+  override name = 'TimeoutError';
+  /** The pattern waited on, when the waiter had one. */
+  readonly pattern: string | undefined;
+  /** A readable rendering of the matcher. */
+  readonly matcher: string;
+  /** How long the waiter waited, in ms. */
+  readonly timeout: number;
+  /** Recent events of the pattern that arrived while waiting and did not match, oldest first. */
+  readonly nearMisses: readonly NearMiss[];
+
+  constructor(details: {
+    pattern?: string | undefined;
+    matcher: string;
+    timeout: number;
+    nearMisses?: readonly NearMiss[];
+  }) {
+    const { pattern, matcher, timeout } = details;
+    const nearMisses = details.nearMisses ?? [];
+    const what = pattern === undefined ? `a value matching ${matcher}` : `'${pattern}' matching ${matcher}`;
+    let message = `Timed out after ${timeout} ms waiting for ${what}.`;
+    if (pattern !== undefined) {
+      message +=
+        nearMisses.length === 0
+          ? ` No '${pattern}' event arrived while waiting.`
+          : ` ${nearMisses.length} recent '${pattern}' event(s) did not match:\n` +
+            nearMisses.map((m) => `  - ${m.type} ${m.summary}`).join('\n');
+    }
+    message += `\nCheck the matcher against what was published, or raise the timeout if the event is just slow.`;
+    super(message);
+    this.pattern = pattern;
+    this.matcher = matcher;
+    this.timeout = timeout;
+    this.nearMisses = nearMisses;
+  }
+}
+
+/**
+ * The bus (or coordinator) is closed: it no longer accepts events, and pending
+ * waiters, requests and emitters are rejected with this error.
+ *
+ * @example
+ * ```ts
+ * await bus.close();
+ * bus.publish('order.created', order); // throws BusClosedError
+ * ```
+ */
+export class BusClosedError extends RxBusError {
+  override name = 'BusClosedError';
+  /** What was attempted, e.g. `publish('order.created')`. */
+  readonly operation: string;
+  constructor(operation: string) {
+    super(
+      `Cannot ${operation}: the bus is closed. Create a new bus, or make sure close() runs only after the last producer is done.`,
+    );
+    this.operation = operation;
+  }
+}
+
+/**
+ * The handler queue had no room for an event's handler jobs: thrown by
+ * `publish` under the `'error'` overflow policy, and by `emit` when its
+ * `timeout` passes before room frees up.
+ *
+ * @example
+ * ```ts
+ * try { bus.publish('tick', n); }
+ * catch (err) { if (err instanceof QueueFullError) await bus.emit('tick', n); }
+ * ```
+ */
+export class QueueFullError extends RxBusError {
+  override name = 'QueueFullError';
+  /** The event type whose jobs did not fit. */
+  readonly type: string;
+  /** The queue capacity (waiting jobs). */
+  readonly capacity: number;
+  /** For `emit`: how long it waited for room, in ms. */
+  readonly waited: number | undefined;
+  constructor(details: { type: string; capacity: number; needed: number; waited?: number; concurrency?: number }) {
+    const { type, capacity, needed, waited, concurrency } = details;
+    super(
+      concurrency !== undefined
+        ? `'${type}' needs ${needed} handler jobs per event, more than the queue (capacity ${capacity}) and the pool ` +
+            `(concurrency ${concurrency}) can ever hold, so emit() would wait forever. Raise 'capacity' or 'concurrency'.`
+        : waited === undefined
+          ? `Handler queue is full (${capacity} jobs waiting): '${type}' needs ${needed} more. ` +
+            `Use 'await bus.emit()' to wait for room, raise 'capacity', or pick a drop overflow policy.`
+          : `Handler queue stayed full for ${waited} ms: '${type}' needed room for ${needed} job(s) (capacity ${capacity}). ` +
+            `Handlers are slower than producers: raise 'concurrency', speed the handlers up, or allow a longer timeout.`,
+    );
+    this.type = type;
+    this.capacity = capacity;
+    this.waited = waited;
+  }
+}
+
+/**
+ * A handler threw or its promise rejected. Reported on `bus.errors$` (or to
+ * the `onError` option); the bus and the other handlers go on.
+ *
+ * @example
+ * ```ts
+ * bus.errors$.subscribe((err) => log.error(err.message, err.cause));
+ * ```
+ */
+export class HandlerError extends RxBusError {
+  override name = 'HandlerError';
+  /** The event the handler was running for. */
+  readonly event: { readonly type: string; readonly id: number };
+  /** The handler's name (the function's `name`), when it has one. */
+  readonly handler: string | undefined;
+  constructor(details: { event: { readonly type: string; readonly id: number }; handler?: string | undefined; cause: unknown }) {
+    const { event, handler, cause } = details;
+    const who = handler ? `Handler '${handler}'` : 'A handler';
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super(`${who} failed on '${event.type}' (event #${event.id}): ${why}`, { cause });
+    this.event = event;
+    this.handler = handler;
+  }
+}
+
+/**
+ * `bus.request` got no reply within its timeout. `name` is `'TimeoutError'`.
+ *
+ * @example
+ * ```ts
+ * await bus.request('user.get', { id }, { timeout: 1000 }).catch((err) => {
+ *   if (err instanceof RequestTimeoutError) return undefined;
+ *   throw err;
+ * });
+ * ```
+ */
+export class RequestTimeoutError extends RxBusError {
+  override name = 'TimeoutError';
+  /** The request type. */
+  readonly type: string;
+  /** How long it waited, in ms. */
+  readonly timeout: number;
+  constructor(details: { type: string; timeout: number }) {
+    super(
+      `No reply to request '${details.type}' within ${details.timeout} ms. ` +
+        `The responder is slow or stuck: raise the timeout, or check the handler registered with bus.handle('${details.type}').`,
+    );
+    this.type = details.type;
+    this.timeout = details.timeout;
+  }
+}
+
+/**
+ * `bus.request` was sent for a type that has no responder.
+ *
+ * @example
+ * ```ts
+ * bus.handle('user.get', ({ id }) => users.get(id)); // register before requesting
+ * ```
+ */
+export class NoResponderError extends RxBusError {
+  override name = 'NoResponderError';
+  /** The request type. */
+  readonly type: string;
+  constructor(type: string) {
+    super(`No responder for request '${type}'. Register one with bus.handle('${type}', ...) before sending requests.`);
+    this.type = type;
+  }
+}
+
+/**
+ * A coordinator command was called after `close()`, or was still waiting in
+ * the queue when `close({ drain: false })` ran. A `BusClosedError`, so one
+ * `instanceof BusClosedError` check covers buses and coordinators.
+ *
+ * @example
+ * ```ts
+ * await counter.close();
+ * await counter.add(1).catch((err) => {
+ *   if (err instanceof CoordinatorClosedError) console.log(err.command); // 'add'
+ * });
+ * ```
+ */
+export class CoordinatorClosedError extends BusClosedError {
+  override name = 'CoordinatorClosedError';
+  /** The command that was called. */
+  readonly command: string;
+  /** True when the call was waiting in the queue and never ran; false when it was made after `close()`. */
+  readonly queued: boolean;
+  constructor(details: { command: string; queued?: boolean }) {
+    const { command, queued = false } = details;
+    super(`run command '${command}'`);
+    // BusClosedError's message speaks of a bus; say what happened to this call instead.
+    this.message = queued
+      ? `Command '${command}' never ran: it was still queued when close({ drain: false }) was called. ` +
+        `Use close() (drain: true) to let queued commands finish, or stop calling commands before closing.`
+      : `Cannot run command '${command}': the coordinator is closed. ` +
+        `Create a new coordinator, or make sure close() runs only after the last caller is done.`;
+    this.command = command;
+    this.queued = queued;
+  }
+}
+
+/**
+ * A coordinator's queue of waiting commands was full and its overflow policy
+ * is `'error'`: the new call is rejected and never runs. A `QueueFullError`
+ * whose `type` is the command name.
+ *
+ * @example
+ * ```ts
+ * const inventory = createCoordinator(stock, { reserve }, { capacity: 100, overflow: 'error' });
+ * await inventory.reserve('sku-1', 2).catch((err) => {
+ *   if (err instanceof QueueFullError) return retryLater();
+ *   throw err;
+ * });
+ * ```
+ */
+export class CommandQueueFullError extends QueueFullError {
+  override name = 'CommandQueueFullError';
+  /** The command whose call was rejected. */
+  readonly command: string;
+  constructor(details: { command: string; capacity: number }) {
+    const { command, capacity } = details;
+    super({ type: command, capacity, needed: 1 });
+    // QueueFullError's message gives bus advice (emit, concurrency); a coordinator has neither.
+    this.message =
+      `Command '${command}' was rejected: ${capacity} call(s) are already waiting for the coordinator (capacity ${capacity}). ` +
+      `Commands are slower than callers: make them faster, raise 'capacity', or pick a drop overflow policy.`;
+    this.command = command;
+  }
+}
+
+/**
+ * A waiting coordinator command was dropped by the `'drop-newest'` (the new
+ * call) or `'drop-oldest'` (the oldest waiting call) overflow policy; it never
+ * ran and the state is untouched by it.
+ *
+ * @example
+ * ```ts
+ * const latest = createCoordinator(view, { render }, { capacity: 1, overflow: 'drop-oldest' });
+ * latest.render(frame).catch((err) => {
+ *   if (!(err instanceof CommandDroppedError)) throw err; // superseded by a newer frame: fine
+ * });
+ * ```
+ */
+export class CommandDroppedError extends RxBusError {
+  override name = 'CommandDroppedError';
+  /** The command whose call was dropped. */
+  readonly command: string;
+  /** The queue capacity (waiting calls). */
+  readonly capacity: number;
+  /** The policy that dropped it. */
+  readonly overflow: 'drop-newest' | 'drop-oldest';
+  constructor(details: { command: string; capacity: number; overflow: 'drop-newest' | 'drop-oldest' }) {
+    const { command, capacity, overflow } = details;
+    const which = overflow === 'drop-newest' ? 'it arrived' : 'a newer call arrived';
+    super(
+      `Command '${command}' was dropped without running: ${which} while ${capacity} call(s) were waiting (capacity ${capacity}, overflow '${overflow}'). ` +
+        `Raise 'capacity', or use overflow 'error' if every call must either run or fail loudly.`,
+    );
+    this.command = command;
+    this.capacity = capacity;
+    this.overflow = overflow;
+  }
+}
+
+/**
+ * An operator's bounded buffer had no room for another value: `boundedMerge`
+ * under `overflow: 'error'`. It is a {@link QueueFullError} (so one `catch`
+ * handles every "full" failure), with `type` set to the operator's name.
+ *
+ * @example
+ * ```ts
+ * source$.pipe(boundedMerge(save, { concurrency: 4, capacity: 100 })).subscribe({
+ *   error: (err) => { if (err instanceof BufferFullError) log.warn(err.message); },
+ * });
+ * ```
+ */
+export class BufferFullError extends QueueFullError {
+  override name = 'BufferFullError';
+  /** The operator whose buffer was full, e.g. `'boundedMerge'`. */
+  readonly operator: string;
+  /** How many inner subscriptions were running (the operator's `concurrency`). */
+  readonly concurrency: number;
+  constructor(details: { operator: string; capacity: number; concurrency: number }) {
+    const { operator, capacity, concurrency } = details;
+    super({ type: operator, capacity, needed: 1 });
+    // QueueFullError's message speaks of bus handlers; say what happened here instead.
+    this.message =
+      `${operator} buffer is full: ${concurrency} inner subscription(s) running and ${capacity} value(s) waiting. ` +
+      `The source is faster than the projected work: raise 'capacity' or 'concurrency', ` +
+      `pick overflow 'drop-newest' or 'drop-oldest', or slow the source down.`;
+    this.operator = operator;
+    this.concurrency = concurrency;
+  }
+}
+
+/**
+ * `bus.handle` was called for a request type that already has a responder:
+ * each request type has exactly one.
+ *
+ * @example
+ * ```ts
+ * const first = bus.handle('user.get', load);
+ * first.unsubscribe(); // then register the replacement
+ * bus.handle('user.get', loadFromCache);
+ * ```
+ */
+export class DuplicateResponderError extends RxBusError {
+  override name = 'DuplicateResponderError';
+  /** The request type. */
+  readonly type: string;
+  constructor(type: string) {
+    super(
+      `Request type '${type}' already has a responder: each request type has exactly one. ` +
+        `Unsubscribe the existing one (the Subscription bus.handle returned) before registering another.`,
+    );
+    this.type = type;
+  }
+}

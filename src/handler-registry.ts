@@ -1,0 +1,145 @@
+/**
+ * The handlers registered with `bus.on`, and which of them an event type
+ * reaches. The answer per type is computed once and cached until the set of
+ * handlers changes, so publishing to a type with handlers is one Map lookup.
+ */
+import type { BusEvent } from './event-map.js';
+import type { HeapEntry } from './indexed-heap.js';
+import { IndexedHeap } from './indexed-heap.js';
+import type { CompiledPattern } from './pattern.js';
+import type { Lane } from './pool.js';
+
+/** The per-job context a handler receives as its third argument. */
+export interface HandlerContext {
+  /**
+   * Aborted when the job is cancelled: `close({ drain: false })`, a drain
+   * timeout, or (for responders) the request timing out or being aborted.
+   */
+  readonly signal: AbortSignal;
+}
+
+/** A handler function as the pool calls it. */
+export type HandlerFn = (payload: unknown, event: BusEvent, context: HandlerContext) => unknown;
+
+/** A key function for per-key ordering. */
+export type KeyFn = (payload: unknown, event: BusEvent) => string | number;
+
+/**
+ * One registered handler: its options, and the pool's bookkeeping for it (it
+ * is also the pool's scheduling unit, hence the heap fields).
+ */
+export class HandlerEntry implements HeapEntry {
+  // Pool scheduling: position among handlers with a runnable job, ordered by
+  // the sequence number of that job.
+  due = 0;
+  seq = 0;
+  slot = -1;
+  /** Jobs of this handler running now. */
+  running = 0;
+  /** Lanes with a job that may start, ordered by their oldest job. */
+  readonly lanes = new IndexedHeap<Lane>();
+  /** For keyed handlers: the lane of each key with queued or running jobs. */
+  readonly keyLanes: Map<string | number, Lane> | undefined;
+  /** For unkeyed handlers: the one lane. Set by the pool. */
+  lane: Lane | undefined;
+  /** False once unsubscribed: no new jobs, queued ones are discarded. */
+  active = true;
+
+  constructor(
+    /** Registration order, to deliver in the order handlers were added. */
+    readonly order: number,
+    readonly pattern: CompiledPattern,
+    readonly fn: HandlerFn,
+    /** Max jobs of this handler running at once. */
+    readonly concurrency: number,
+    readonly key: KeyFn | undefined,
+    /** A name for error messages: the function's name, if any. */
+    readonly name: string | undefined,
+    /** True for request responders (`bus.handle`). */
+    readonly responder = false,
+  ) {
+    this.keyLanes = key === undefined ? undefined : new Map();
+  }
+}
+
+const CACHE_LIMIT = 1024;
+
+/**
+ * Handlers by pattern.
+ *
+ * @example
+ * ```ts
+ * const registry = new HandlerRegistry();
+ * registry.add(entry);
+ * registry.for('order.created'); // the entries whose pattern matches, in registration order
+ * ```
+ */
+export class HandlerRegistry {
+  readonly #exact = new Map<string, Set<HandlerEntry>>();
+  readonly #wildcard = new Set<HandlerEntry>();
+  readonly #cache = new Map<string, readonly HandlerEntry[]>();
+  #size = 0;
+  /** Number of registered handlers with a key function (publish skips key work when 0). */
+  keyed = 0;
+
+  /** Number of registered handlers. */
+  get size(): number {
+    return this.#size;
+  }
+
+  add(entry: HandlerEntry): void {
+    if (entry.pattern.exact) {
+      let set = this.#exact.get(entry.pattern.source);
+      if (set === undefined) {
+        set = new Set();
+        this.#exact.set(entry.pattern.source, set);
+      }
+      set.add(entry);
+    } else {
+      this.#wildcard.add(entry);
+    }
+    this.#size++;
+    if (entry.key !== undefined) this.keyed++;
+    this.#cache.clear();
+  }
+
+  delete(entry: HandlerEntry): boolean {
+    let removed: boolean;
+    if (entry.pattern.exact) {
+      const set = this.#exact.get(entry.pattern.source);
+      removed = set !== undefined && set.delete(entry);
+      if (set !== undefined && set.size === 0) this.#exact.delete(entry.pattern.source);
+    } else {
+      removed = this.#wildcard.delete(entry);
+    }
+    if (removed) {
+      this.#size--;
+      if (entry.key !== undefined) this.keyed--;
+      this.#cache.clear();
+    }
+    return removed;
+  }
+
+  /** The handlers an event of `type` reaches, in registration order. */
+  for(type: string): readonly HandlerEntry[] {
+    let list = this.#cache.get(type);
+    if (list === undefined) {
+      const exact = this.#exact.get(type);
+      const found: HandlerEntry[] = exact === undefined ? [] : [...exact];
+      for (const entry of this.#wildcard) if (entry.pattern.test(type)) found.push(entry);
+      found.sort((a, b) => a.order - b.order);
+      list = found;
+      // Types can be generated without bound (one per id); keep the cache bounded.
+      if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
+      this.#cache.set(type, list);
+    }
+    return list;
+  }
+
+  /** Every registered handler. */
+  all(): HandlerEntry[] {
+    const out = [...this.#wildcard];
+    for (const set of this.#exact.values()) out.push(...set);
+    return out;
+  }
+}

@@ -1,0 +1,66 @@
+export {
+  createBus,
+  type AnyEvents,
+  type Bus,
+  type BusOptions,
+  type BusStats,
+  type CloseOptions,
+  type DroppedJob,
+  type EmitOptions,
+  type HandleOptions,
+  type OnOptions,
+  type RequestOptions,
+  type OverflowPolicy,
+} from './bus.js';
+export type { HandlerContext } from './handler-registry.js';
+export type { DropReason } from './pool.js';
+export {
+  createCoordinator,
+  replaceState,
+  type Command,
+  type CommandMethod,
+  type CommandReply,
+  type Commands,
+  type Coordinator,
+  type CoordinatorCloseOptions,
+  type CoordinatorOptions,
+  type ReservedCommandName,
+  type StateReplacement,
+} from './coordinator.js';
+export {
+  BufferFullError,
+  BusClosedError,
+  CommandDroppedError,
+  CommandQueueFullError,
+  CoordinatorClosedError,
+  DuplicateResponderError,
+  HandlerError,
+  NoResponderError,
+  QueueFullError,
+  RequestTimeoutError,
+  RxBusError,
+  WaitTimeoutError,
+  type NearMiss,
+} from './errors.js';
+export type {
+  BusEvent,
+  EventMap,
+  EventMatching,
+  EventOf,
+  EventType,
+  KnownPattern,
+  PatternMatches,
+  PayloadArgs,
+  PayloadMatching,
+  PublicEvents,
+  ReplyOf,
+  ReplyPayload,
+  ReplyType,
+  Request,
+  RequestOf,
+  RequestType,
+  TypesMatching,
+} from './event-map.js';
+export { compileMatcher, type CompiledMatcher, type FieldMatcher, type Matcher, type MatchPredicate, type ObjectMatcher } from './matcher.js';
+export { compilePattern, type CompiledPattern } from './pattern.js';
+export type { Cursor, WaitForOptions } from './waiter.js';

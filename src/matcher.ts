@@ -1,0 +1,254 @@
+/**
+ * The matcher language shared by `bus.waitFor`, the `matching` and `waitFor`
+ * operators and the test DSL:
+ *
+ * - a predicate `(value, context) => boolean`;
+ * - a deep-partial object (or array) whose leaves are values (compared with
+ *   `Object.is`), `RegExp`s (tested against string values) or predicates;
+ * - a string (exact) or `RegExp` for string values; any other primitive is
+ *   compared with `Object.is`.
+ *
+ * Matchers are compiled once into a tree of checks; the compiled form also
+ * tells the waiter index which field, if any, is pinned to an exact primitive
+ * value (see waiter-index.ts).
+ */
+import { describeValue } from './describe.js';
+
+/** A function that decides whether a value matches. */
+export type MatchPredicate<T, C = unknown> = (value: T, context: C) => boolean;
+
+/**
+ * What matches an `unknown` value: anything. Spelled out because `unknown`
+ * would absorb the rest of a union (`((v: unknown) => boolean) | unknown` is
+ * `unknown`), leaving inline predicates, at the root or in nested fields, with
+ * an implicit `any` parameter.
+ */
+type UnknownMatcher = {} | null | undefined | { readonly [key: string]: FieldMatcher<unknown> };
+
+/** What may stand for one field in an object matcher. */
+export type FieldMatcher<V> =
+  | (unknown extends V ? UnknownMatcher : V)
+  | ((value: V) => boolean)
+  | (V extends string ? RegExp : never)
+  | (V extends readonly unknown[] ? { readonly [I in keyof V]?: FieldMatcher<V[I]> } : never)
+  | (V extends object ? (V extends (...args: never[]) => unknown ? never : ObjectMatcher<V>) : never);
+
+/** A deep-partial object matcher: only the listed fields are checked. */
+export type ObjectMatcher<T> = { readonly [K in keyof T]?: FieldMatcher<T[K]> };
+
+/**
+ * A matcher for values of type T (C is what a predicate receives as its
+ * second argument: the envelope, for bus waiters).
+ *
+ * @example
+ * ```ts
+ * const ok: Matcher<{ url: string; status: number }> = { url: /\/api\/users/, status: 200 };
+ * const slow: Matcher<{ ms: number }> = (p) => p.ms > 1000;
+ * ```
+ */
+export type Matcher<T, C = unknown> =
+  | MatchPredicate<T, C>
+  | (unknown extends T ? UnknownMatcher : T extends string ? T | RegExp : T extends object ? ObjectMatcher<T> : T);
+
+/** A primitive that the waiter index can key on. */
+export type IndexableValue = string | number | boolean | bigint | null;
+
+/** A field pinned by a matcher to one exact primitive value. */
+export interface PinnedField {
+  /** Property names from the root value to the field; empty for the value itself. */
+  readonly path: readonly string[];
+  /** `path` joined into one Map key. */
+  readonly pathKey: string;
+  /** The exact value the field must have. */
+  readonly value: IndexableValue;
+}
+
+/** A matcher compiled once for many tests. */
+export interface CompiledMatcher<T = unknown, C = unknown> {
+  /** Does `value` match? (Throws when a predicate in the matcher throws.) */
+  test(value: T, context: C): boolean;
+  /** A readable rendering for messages, e.g. `{ status: 200 }`. */
+  readonly description: string;
+  /** The first field pinned to an exact primitive, when there is one. */
+  readonly pinned: PinnedField | undefined;
+}
+
+type PredicateFn = (value: unknown, context: unknown) => unknown;
+
+type Node =
+  | { readonly kind: 'any' }
+  | { readonly kind: 'value'; readonly expected: unknown }
+  | { readonly kind: 'regexp'; readonly re: RegExp }
+  | { readonly kind: 'predicate'; readonly fn: PredicateFn }
+  // Keys and their nodes in parallel arrays: no [key, node] pair per field.
+  | { readonly kind: 'object'; readonly keys: readonly string[]; readonly nodes: readonly Node[] }
+  | { readonly kind: 'array'; readonly items: readonly Node[] };
+
+/**
+ * A compiled matcher. A class, not a closure-bearing object literal: one
+ * small object per waiter, with its methods shared on the prototype.
+ */
+class Compiled implements CompiledMatcher<unknown, unknown> {
+  #description: string | undefined;
+  constructor(
+    private readonly root: Node,
+    private readonly source: unknown,
+    readonly pinned: PinnedField | undefined,
+  ) {}
+
+  test(value: unknown, context: unknown): boolean {
+    return testNode(this.root, value, context);
+  }
+
+  // Rendered on first use (a timeout message), not at every registration.
+  get description(): string {
+    return (this.#description ??= describeMatcher(this.source));
+  }
+}
+
+const ANY = new Compiled({ kind: 'any' }, undefined, undefined);
+
+/**
+ * Compiles a matcher. `undefined` (no matcher) matches everything.
+ *
+ * @throws TypeError when an object matcher contains a cycle.
+ * @example
+ * ```ts
+ * const m = compileMatcher({ url: /\/api\/users/, status: 200 });
+ * m.test({ url: '/api/users/7', status: 200 }, undefined); // true
+ * m.pinned; // { path: ['status'], pathKey: 'status', value: 200 }
+ * ```
+ */
+export function compileMatcher<T, C = unknown>(matcher: Matcher<T, C> | undefined): CompiledMatcher<T, C> {
+  if (matcher === undefined) return ANY as CompiledMatcher<T, C>;
+  // A lone predicate is the common case: skip the tree walk.
+  if (typeof matcher === 'function') return new Compiled({ kind: 'predicate', fn: matcher as PredicateFn }, matcher, undefined) as CompiledMatcher<T, C>;
+  const root = compileNode(matcher, new Set(), []);
+  return new Compiled(root, matcher, findPinned(root, [])) as CompiledMatcher<T, C>;
+}
+
+/**
+ * Reads the field at `path` the way matchers read it: own or inherited
+ * properties of objects, except that names of `Object.prototype` members
+ * (`__proto__`, `constructor`, `toString`, …) must be own properties, so no
+ * payload matches through what every object inherits.
+ *
+ * @example
+ * ```ts
+ * readPath({ req: { url: '/a' } }, ['req', 'url']); // '/a'
+ * ```
+ */
+export function readPath(value: unknown, path: readonly string[]): unknown {
+  let current = value;
+  for (const key of path) {
+    current = readField(current, key);
+    if (current === undefined) return undefined;
+  }
+  return current;
+}
+
+/**
+ * Renders a matcher for messages: `{ url: /\/api/, status: 200 }`, `predicate isOk`.
+ *
+ * @example
+ * ```ts
+ * describeMatcher((p: { ms: number }) => p.ms > 5); // 'predicate (anonymous)'
+ * ```
+ */
+export function describeMatcher(matcher: unknown): string {
+  if (matcher === undefined) return 'anything';
+  if (typeof matcher === 'function') return `predicate ${matcher.name || '(anonymous)'}`;
+  return describeValue(matcher, 200);
+}
+
+function readField(value: unknown, key: string): unknown {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return undefined;
+  // `constructor`, `__proto__` and friends are on every object: reading them
+  // through the prototype would let `{ constructor: { name: 'Object' } }`
+  // (e.g. from JSON) match any plain payload.
+  if (Object.hasOwn(Object.prototype, key) && !Object.hasOwn(value, key)) return undefined;
+  return (value as Record<string, unknown>)[key];
+}
+
+function isStructural(value: object): boolean {
+  if (Array.isArray(value)) return true;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function compileNode(matcher: unknown, seen: Set<object>, path: readonly string[]): Node {
+  if (typeof matcher === 'function') {
+    return { kind: 'predicate', fn: matcher as PredicateFn };
+  }
+  if (matcher instanceof RegExp) {
+    // A /g or /y RegExp keeps state in lastIndex: test a private copy, so the
+    // caller's RegExp (and its lastIndex) is never touched.
+    return { kind: 'regexp', re: matcher.global || matcher.sticky ? new RegExp(matcher) : matcher };
+  }
+  if (matcher === null || typeof matcher !== 'object' || !isStructural(matcher)) {
+    return { kind: 'value', expected: matcher };
+  }
+  if (seen.has(matcher)) {
+    throw new TypeError(`The matcher contains a cycle at '${path.join('.') || '(root)'}'. Matchers must be trees of plain objects.`);
+  }
+  seen.add(matcher);
+  try {
+    if (Array.isArray(matcher)) {
+      // Array.from visits holes (as undefined); `map` would leave them empty.
+      return { kind: 'array', items: Array.from(matcher, (item: unknown, i) => compileNode(item, seen, [...path, String(i)])) };
+    }
+    const keys = Object.keys(matcher);
+    const nodes = keys.map((key) => compileNode((matcher as Record<string, unknown>)[key], seen, [...path, key]));
+    return { kind: 'object', keys, nodes };
+  } finally {
+    seen.delete(matcher);
+  }
+}
+
+function testNode(node: Node, value: unknown, context: unknown): boolean {
+  switch (node.kind) {
+    case 'any':
+      return true;
+    case 'value':
+      return Object.is(value, node.expected);
+    case 'regexp':
+      if (typeof value !== 'string') return false;
+      // The copy of a /g or /y RegExp remembers lastIndex between calls; reset
+      // it so the same matcher gives the same answer for the same value every
+      // time. Others are not written to (they may be frozen).
+      if (node.re.global || node.re.sticky) node.re.lastIndex = 0;
+      return node.re.test(value);
+    case 'predicate':
+      return Boolean(node.fn(value, context));
+    case 'object':
+      if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
+      for (let i = 0; i < node.keys.length; i++) {
+        if (!testNode(node.nodes[i]!, readField(value, node.keys[i]!), context)) return false;
+      }
+      return true;
+    case 'array':
+      if (!Array.isArray(value) || value.length !== node.items.length) return false;
+      for (let i = 0; i < node.items.length; i++) {
+        if (!testNode(node.items[i]!, value[i], context)) return false;
+      }
+      return true;
+  }
+}
+
+function isIndexable(value: unknown): value is IndexableValue {
+  const t = typeof value;
+  return value === null || t === 'string' || t === 'number' || t === 'boolean' || t === 'bigint';
+}
+
+function findPinned(node: Node, path: readonly string[]): PinnedField | undefined {
+  if (node.kind === 'value' && isIndexable(node.expected)) {
+    return { path, pathKey: path.join('\u0000'), value: node.expected };
+  }
+  if (node.kind === 'object') {
+    for (let i = 0; i < node.keys.length; i++) {
+      const found = findPinned(node.nodes[i]!, [...path, node.keys[i]!]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}

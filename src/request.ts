@@ -1,0 +1,202 @@
+/**
+ * Request / reply over the bus.
+ *
+ * A request is an ordinary event of the request type; the id of that event
+ * is the correlation id. The one responder of the type runs as a handler job
+ * on the pool; its reply settles the caller's promise directly (no lookup by
+ * scanning) and is also published as a `$reply.<type>` event with payload
+ * `{ requestId, ok, reply | error }`, so streams, waiters and tests can watch
+ * the whole exchange.
+ */
+import type { SchedulerLike, Subscription } from 'rxjs';
+import { addAbortTarget, removeAbortTarget, type AbortTarget } from './abort-listeners.js';
+import { deadlinesOf, type DeadlineTarget } from './deadlines.js';
+import { BusClosedError, DuplicateResponderError, NoResponderError, RequestTimeoutError } from './errors.js';
+import type { BusEvent, ReplyPayload } from './event-map.js';
+import { HandlerEntry, type HandlerContext, type HandlerFn } from './handler-registry.js';
+import { compilePattern } from './pattern.js';
+import type { CancellableContext } from './pool.js';
+import { assertCount, assertEventType, assertSignal, assertTimeout, describeArgument } from './validate.js';
+
+/** What request/reply needs of its bus. */
+export interface RequestHost {
+  readonly scheduler: SchedulerLike;
+  readonly defaultTimeout: number;
+  readonly closed: boolean;
+  /** Id of the newest event: the next published event gets `lastId + 1`. */
+  readonly lastId: number;
+  /** Publishes under the bus's overflow policy (may throw QueueFullError). */
+  publish(type: string, payload: unknown): void;
+  /** Publishes a reply event for observers; never throws. */
+  publishReply(type: string, payload: ReplyPayload<unknown>): void;
+  /** Adds a handler entry to the pool; the Subscription removes it. */
+  register(entry: HandlerEntry, signal: AbortSignal | undefined): Subscription;
+  /** Registration order for a new handler entry. */
+  nextOrder(): number;
+}
+
+/** A responder as `bus.handle` receives it. */
+export type Responder = (payload: unknown, context: HandlerContext) => unknown;
+
+class PendingRequest implements DeadlineTarget, AbortTarget {
+  due = 0;
+  seq = 0;
+  slot = -1;
+  /** The responder's job context, once it runs: cancelled on timeout/abort/close. */
+  context: CancellableContext | undefined;
+
+  constructor(
+    private readonly registry: RequestRegistry,
+    readonly id: number,
+    readonly type: string,
+    readonly timeout: number,
+    readonly signal: AbortSignal | undefined,
+    readonly resolve: (reply: unknown) => void,
+    readonly reject: (error: unknown) => void,
+  ) {}
+
+  onDeadline(): void {
+    this.registry.cancel(this, new RequestTimeoutError({ type: this.type, timeout: this.timeout }));
+  }
+
+  onAbort(reason: unknown): void {
+    this.registry.cancel(this, reason);
+  }
+}
+
+/**
+ * The responders and pending requests of one bus.
+ *
+ * @example
+ * ```ts
+ * const requests = new RequestRegistry(host);
+ * requests.handle('user.get', ({ id }) => load(id));
+ * const user = await requests.request('user.get', { id: '7' });
+ * ```
+ */
+export class RequestRegistry {
+  readonly #host: RequestHost;
+  readonly #responders = new Map<string, HandlerEntry>();
+  readonly #pending = new Map<number, PendingRequest>();
+
+  constructor(host: RequestHost) {
+    this.#host = host;
+  }
+
+  /** Requests awaiting a reply. */
+  get size(): number {
+    return this.#pending.size;
+  }
+
+  handle(type: string, responder: Responder, options: { concurrency?: number; signal?: AbortSignal } = {}): Subscription {
+    assertEventType(type);
+    const pattern = compilePattern(type);
+    if (!pattern.exact) {
+      throw new TypeError(`A request type must be an exact type, not a pattern: got '${type}'. Register one responder per type.`);
+    }
+    if (typeof responder !== 'function') {
+      throw new TypeError(`Expected the responder for '${type}' to be a function, got ${describeArgument(responder)}.`);
+    }
+    const { concurrency = Infinity, signal } = options;
+    if (concurrency !== Infinity) assertCount(concurrency, 'concurrency', 1);
+    if (signal !== undefined) assertSignal(signal);
+    if (this.#host.closed) throw new BusClosedError(`handle('${type}')`);
+    if (this.#responders.has(type)) throw new DuplicateResponderError(type);
+
+    const run: HandlerFn = (payload, event, context) => this.#respond(responder, type, payload, event, context as CancellableContext);
+    const entry = new HandlerEntry(
+      this.#host.nextOrder(),
+      pattern,
+      run,
+      concurrency,
+      undefined,
+      responder.name || `responder of '${type}'`,
+      true,
+    );
+    this.#responders.set(type, entry);
+    const subscription = this.#host.register(entry, signal);
+    subscription.add(() => {
+      if (this.#responders.get(type) === entry) this.#responders.delete(type);
+    });
+    if (subscription.closed) this.#responders.delete(type); // the signal was already aborted
+    return subscription;
+  }
+
+  request(type: string, payload: unknown, options: { timeout?: number; signal?: AbortSignal } = {}): Promise<unknown> {
+    return new Promise<unknown>((resolve, reject) => {
+      // Throws in this executor reject the promise: bad input rejects.
+      assertEventType(type);
+      const { timeout = this.#host.defaultTimeout, signal } = options;
+      assertTimeout(timeout, 'timeout');
+      if (signal !== undefined) assertSignal(signal);
+      if (this.#host.closed) throw new BusClosedError(`request('${type}')`);
+      if (signal?.aborted) throw signal.reason;
+      if (!this.#responders.has(type)) throw new NoResponderError(type);
+
+      // Registered before publishing: the responder may answer synchronously
+      // inside publish. The request event's id is the correlation id.
+      const pending = new PendingRequest(this, this.#host.lastId + 1, type, timeout, signal, resolve, reject);
+      this.#pending.set(pending.id, pending);
+      if (signal !== undefined) addAbortTarget(signal, pending);
+      if (timeout > 0 && timeout !== Infinity) deadlinesOf(this.#host.scheduler).add(pending, timeout);
+      try {
+        this.#host.publish(type, payload);
+      } catch (error) {
+        this.#settle(pending);
+        throw error;
+      }
+    });
+  }
+
+  /** Rejects every pending request (the bus is closing) and aborts their responders. */
+  rejectAll(error: Error): void {
+    for (const pending of [...this.#pending.values()]) this.cancel(pending, error);
+  }
+
+  /** Ends a request early (timeout, abort, close): reject the caller, abort the responder. @internal */
+  cancel(pending: PendingRequest, reason: unknown): void {
+    if (!this.#settle(pending)) return;
+    pending.reject(reason);
+    pending.context?.cancel(reason);
+  }
+
+  /** Takes a request out of the pending set; false when it already was. */
+  #settle(pending: PendingRequest): boolean {
+    if (this.#pending.get(pending.id) !== pending) return false;
+    this.#pending.delete(pending.id);
+    if (pending.slot >= 0) deadlinesOf(this.#host.scheduler).remove(pending);
+    if (pending.signal !== undefined) removeAbortTarget(pending.signal, pending);
+    return true;
+  }
+
+  /** The responder's job: run it, settle the caller, publish the reply event. */
+  #respond(responder: Responder, type: string, payload: unknown, event: BusEvent, context: CancellableContext): unknown {
+    const pending = this.#pending.get(event.id);
+    // A plain publish of a request type, or a request that already timed out
+    // or was aborted while queued: nobody waits for this answer.
+    if (pending === undefined) return undefined;
+    pending.context = context;
+    const succeed = (reply: unknown): void => {
+      if (this.#settle(pending)) pending.resolve(reply);
+      this.#host.publishReply(type, { requestId: event.id, ok: true, reply });
+    };
+    const fail = (error: unknown): void => {
+      if (this.#settle(pending)) pending.reject(error);
+      this.#host.publishReply(type, { requestId: event.id, ok: false, error });
+    };
+    let result: unknown;
+    try {
+      result = responder(payload, context);
+    } catch (error) {
+      fail(error);
+      return undefined;
+    }
+    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
+      // Returned to the pool, so the job (and its slot) lasts until the reply;
+      // the failure is the caller's, not a HandlerError.
+      return Promise.resolve(result as PromiseLike<unknown>).then(succeed, fail);
+    }
+    succeed(result);
+    return undefined;
+  }
+}

@@ -1,0 +1,1 @@
+export { VirtualScheduler } from './virtual-scheduler.js';

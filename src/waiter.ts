@@ -1,0 +1,216 @@
+/**
+ * `bus.waitFor` / `bus.waitFor$`: wait for the first event of a pattern that
+ * matches, with a timeout and an AbortSignal, leaving nothing behind.
+ *
+ * A waiter is the `waitFor` operator's pipeline — `filter(matcher) → take(1)
+ * → timeout({ first })` with `takeUntil(abort$)`, fused in {@link PendingWait}
+ * — fed by the bus's {@link WaiterIndex} instead of the shared Subject, so it
+ * is offered only candidate events. Settling, timing out, aborting and
+ * unsubscribing all remove it from the index, the deadline queue and the
+ * abort listener.
+ */
+import { Observable, type SchedulerLike } from 'rxjs';
+import { describeValue } from './describe.js';
+import { BusClosedError, WaitTimeoutError, type NearMiss } from './errors.js';
+import type { BusEvent } from './event-map.js';
+import { compileMatcher, type CompiledMatcher, type Matcher, type PinnedField } from './matcher.js';
+import { compilePattern, type CompiledPattern } from './pattern.js';
+import { PendingWait, type WaitSink, type WaitTiming } from './pending-wait.js';
+import type { RingBuffer } from './ring-buffer.js';
+import { assertPattern, assertSignal, assertTimeout } from './validate.js';
+import type { IndexedWaiter, WaiterIndex } from './waiter-index.js';
+
+/**
+ * A position in the bus's event sequence, from `bus.cursor()`: "everything
+ * published after this point". Opaque; compare only through the bus.
+ */
+export type Cursor = number & { readonly __rxbusCursor: true };
+
+/** Options of `bus.waitFor` / `bus.waitFor$`. */
+export interface WaitForOptions {
+  /**
+   * Reject with `WaitTimeoutError` after this many ms on the bus scheduler.
+   * Default: the bus's `defaultTimeout` (30 000). `0` waits without a timeout.
+   */
+  readonly timeout?: number;
+  /** Reject with `signal.reason` when it aborts (at once if it already has). */
+  readonly signal?: AbortSignal;
+  /**
+   * Check events already in the history buffer first: those published after
+   * this cursor (from `bus.cursor()`), or all of it with `'history'`. This is
+   * how "mark → act → wait" cannot miss a fast event.
+   */
+  readonly since?: Cursor | 'history';
+}
+
+/** How many non-matching events a timeout message lists. */
+const NEAR_MISS_LIMIT = 5;
+
+/** What a waiter needs of its bus. */
+export interface WaiterHost {
+  readonly waiters: WaiterIndex;
+  readonly history: RingBuffer<BusEvent>;
+  readonly scheduler: SchedulerLike;
+  readonly defaultTimeout: number;
+  /** Id of the newest published event (0 before the first). */
+  readonly lastId: number;
+  readonly closed: boolean;
+}
+
+/**
+ * What one `waitFor` call fixed, shared by every subscription of a
+ * `waitFor$`; it is also the waiter's timing (one object, not two).
+ */
+interface WaitPlan extends WaitTiming {
+  readonly host: WaiterHost;
+  readonly pattern: CompiledPattern;
+  readonly matcher: CompiledMatcher<unknown, BusEvent>;
+  readonly since: number | undefined;
+}
+
+/** A pending bus waiter: its own index entry, deadline entry and abort target. */
+class BusWaiter extends PendingWait<BusEvent> implements IndexedWaiter {
+  readonly pattern: CompiledPattern;
+  readonly pinned: PinnedField | undefined;
+  readonly after: number;
+
+  constructor(
+    sink: WaitSink<BusEvent>,
+    private readonly plan: WaitPlan,
+  ) {
+    super(sink, plan);
+    this.pattern = plan.pattern;
+    this.pinned = plan.matcher.pinned;
+    this.after = plan.host.lastId;
+  }
+
+  /** Registers the waiter: history first (with `since`), then live events. */
+  register(): void {
+    if (!this.start()) return;
+    const { host, since, pattern } = this.plan;
+    if (since !== undefined) {
+      for (const event of host.history) {
+        if (event.id > since && pattern.test(event.type)) {
+          this.offer(event);
+          if (this.closed) return;
+        }
+      }
+    }
+    host.waiters.add(this);
+  }
+
+  protected matches(event: BusEvent): boolean {
+    return this.plan.matcher.test(event.payload, event);
+  }
+
+  protected detach(): void {
+    this.plan.host.waiters.delete(this);
+  }
+
+  protected timeoutError(): Error {
+    const { host, pattern, matcher, since, timeout } = this.plan;
+    return new WaitTimeoutError({
+      pattern: pattern.source,
+      matcher: matcher.description,
+      timeout,
+      nearMisses: nearMisses(host, pattern, since ?? this.after),
+    });
+  }
+}
+
+function plan(
+  host: WaiterHost,
+  pattern: string,
+  matcher: Matcher<unknown, BusEvent> | undefined,
+  options: WaitForOptions = {},
+): WaitPlan {
+  assertPattern(pattern);
+  const { timeout = host.defaultTimeout, signal, since } = options;
+  assertTimeout(timeout, 'timeout');
+  if (signal !== undefined) assertSignal(signal);
+  return {
+    host,
+    pattern: compilePattern(pattern),
+    matcher: compileMatcher(matcher),
+    timeout,
+    signal,
+    scheduler: host.scheduler,
+    since: since === undefined ? undefined : since === 'history' ? 0 : checkCursor(host, since),
+  };
+}
+
+function start(plan: WaitPlan, sink: WaitSink<BusEvent>): BusWaiter | undefined {
+  if (plan.host.closed) {
+    sink.error(new BusClosedError(`waitFor('${plan.pattern.source}')`));
+    return undefined;
+  }
+  const waiter = new BusWaiter(sink, plan);
+  waiter.register();
+  return waiter;
+}
+
+/**
+ * Builds the cold observable behind `bus.waitFor$`. Arguments are checked
+ * now (a bad one throws here, not at subscribe time).
+ *
+ * @example
+ * ```ts
+ * const response$ = createWaiter$(host, 'page.response', { status: 200 }, { timeout: 5000 });
+ * ```
+ */
+export function createWaiter$(
+  host: WaiterHost,
+  pattern: string,
+  matcher: Matcher<unknown, BusEvent> | undefined,
+  options?: WaitForOptions,
+): Observable<BusEvent> {
+  const fixed = plan(host, pattern, matcher, options);
+  return new Observable<BusEvent>((subscriber) => {
+    const waiter = start(fixed, subscriber);
+    return waiter === undefined ? undefined : () => waiter.dispose();
+  });
+}
+
+/**
+ * `bus.waitFor`: the promise form. Bad arguments reject the promise (they do
+ * not throw synchronously). No Observable is built: the waiter settles the
+ * promise directly, which keeps a pending waiter small.
+ *
+ * @example
+ * ```ts
+ * const event = await waitForEvent(host, 'order.created', { id: '42' }, {});
+ * ```
+ */
+export function waitForEvent(
+  host: WaiterHost,
+  pattern: string,
+  matcher: Matcher<unknown, BusEvent> | undefined,
+  options?: WaitForOptions,
+): Promise<BusEvent> {
+  return new Promise<BusEvent>((resolve, reject) => {
+    // A throw inside the executor rejects the promise: bad input rejects.
+    start(plan(host, pattern, matcher, options), { next: resolve, error: reject });
+  });
+}
+
+function checkCursor(host: WaiterHost, cursor: unknown): number {
+  if (typeof cursor !== 'number' || !Number.isInteger(cursor) || cursor < 0 || cursor > host.lastId) {
+    throw new RangeError(
+      `Expected 'since' to be a cursor from bus.cursor() or 'history', got ${String(cursor)} ` +
+        `(the newest event of this bus is #${host.lastId}).`,
+    );
+  }
+  return cursor;
+}
+
+/** The most recent events of the pattern since the waiter started (all non-matching, or it would have settled). */
+function nearMisses(host: WaiterHost, pattern: CompiledPattern, after: number): NearMiss[] {
+  const misses: NearMiss[] = [];
+  const history = host.history;
+  for (let i = history.size - 1; i >= 0 && misses.length < NEAR_MISS_LIMIT; i--) {
+    const event = history.at(i)!;
+    if (event.id <= after) break;
+    if (pattern.test(event.type)) misses.push({ type: event.type, summary: describeValue(event.payload, 100), time: event.time });
+  }
+  return misses.reverse();
+}

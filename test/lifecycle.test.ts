@@ -1,0 +1,215 @@
+import { getEventListeners } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { BusClosedError, RxBusError, createBus, type BusStats, type DroppedJob } from '../src/index.js';
+import { VirtualScheduler } from '../src/testing/virtual-scheduler.js';
+import { deferred, flush } from './support/async.js';
+
+type Events = { job: number; 'cascade.start': number; 'cascade.next': number; tick: number };
+
+
+/** Observes a promise without awaiting it. */
+function watch(promise: Promise<unknown>) {
+  const state = { done: false };
+  void promise.then(() => (state.done = true));
+  return state;
+}
+
+describe('bus.settled', () => {
+  it('resolves at once (after a microtask) on an idle bus', async () => {
+    const bus = createBus<Events>();
+    await expect(bus.settled()).resolves.toBeUndefined();
+  });
+
+  it('waits for cascades: handlers that publish more events', async () => {
+    const bus = createBus<Events>({ concurrency: 2 });
+    const log: string[] = [];
+    bus.on('cascade.start', async (n) => {
+      await flush(1);
+      log.push(`start${n}`);
+      bus.publish('cascade.next', n);
+    });
+    bus.on('cascade.next', async (n) => {
+      await flush(2);
+      log.push(`next${n}`);
+    });
+    for (let n = 0; n < 3; n++) bus.publish('cascade.start', n);
+    await bus.settled();
+    expect(log.sort()).toEqual(['next0', 'next1', 'next2', 'start0', 'start1', 'start2']);
+    expect(bus.stats()).toMatchObject({ queued: 0, running: 0, delivered: 6 });
+  });
+
+  it('sees work published from a handler promise continuation', async () => {
+    const bus = createBus<Events>();
+    const log: number[] = [];
+    bus.on('cascade.start', (n) => Promise.resolve().then(() => bus.publish('cascade.next', n)));
+    bus.on('cascade.next', async (n) => void log.push(n));
+    bus.publish('cascade.start', 7);
+    await bus.settled();
+    expect(log).toEqual([7]);
+  });
+
+  it('waits for tracked work, released exactly once', async () => {
+    const bus = createBus<Events>();
+    const release = bus.track();
+    expect(bus.stats().tracked).toBe(1);
+    const state = watch(bus.settled());
+    await flush();
+    expect(state.done).toBe(false);
+    release();
+    await flush();
+    expect(state.done).toBe(true);
+    expect(bus.stats().tracked).toBe(0);
+    expect(() => release()).toThrow(RxBusError);
+    expect(() => release()).toThrow(/already released.*exactly once/);
+    expect(bus.stats().tracked).toBe(0);
+  });
+
+  it('tracks a promise until it settles, either way', async () => {
+    const bus = createBus<Events>();
+    const gate = deferred();
+    const tracked = bus.track(gate.promise);
+    expect(tracked).toBe(gate.promise);
+    const failing = Promise.reject(new Error('no'));
+    void bus.track(failing).then(undefined, () => undefined);
+    const state = watch(bus.settled());
+    await flush();
+    expect(state.done).toBe(false);
+    gate.resolve();
+    await flush();
+    expect(state.done).toBe(true);
+  });
+
+  it('rejects track() of something that is not a promise', () => {
+    const bus = createBus<Events>();
+    expect(() => bus.track(42 as never)).toThrow(/nothing or a promise/);
+  });
+
+  it('waits for producers blocked in emit', async () => {
+    const bus = createBus<Events>({ concurrency: 1, capacity: 0 });
+    const gate = deferred();
+    bus.on('job', () => gate.promise);
+    bus.publish('job', 1);
+    const emitted = bus.emit('job', 2);
+    const state = watch(bus.settled());
+    await flush();
+    expect(state.done).toBe(false);
+    gate.resolve();
+    await emitted;
+    await flush();
+    expect(state.done).toBe(true);
+  });
+});
+
+describe('bus.close', () => {
+  it('drains queued and running jobs by default, refusing new events meanwhile', async () => {
+    const bus = createBus<Events>({ concurrency: 1 });
+    const gate = deferred();
+    const ran: number[] = [];
+    bus.on('job', async (n) => {
+      ran.push(n);
+      await gate.promise;
+    });
+    bus.publish('job', 1);
+    bus.publish('job', 2);
+    const closing = watch(bus.close());
+    expect(() => bus.publish('job', 3)).toThrow(BusClosedError);
+    await expect(bus.emit('job', 3)).rejects.toBeInstanceOf(BusClosedError);
+    await flush();
+    expect(closing.done).toBe(false);
+    gate.resolve();
+    await flush();
+    expect(closing.done).toBe(true);
+    expect(ran).toEqual([1, 2]);
+    expect(bus.stats()).toMatchObject({ delivered: 2, dropped: 0, queued: 0, running: 0, subscriptions: 0 });
+  });
+
+  it('with drain: false drops queued jobs and aborts the running handlers’ signal', async () => {
+    const bus = createBus<Events>({ concurrency: 1 });
+    const reasons: unknown[] = [];
+    let signal: AbortSignal | undefined;
+    bus.on('job', (_n, _e, ctx) => {
+      signal = ctx.signal;
+      return new Promise<void>((resolve) => {
+        ctx.signal.addEventListener('abort', () => {
+          reasons.push(ctx.signal.reason);
+          resolve();
+        });
+      });
+    });
+    const dropped: DroppedJob[] = [];
+    bus.dropped$.subscribe((d) => dropped.push(d));
+    bus.publish('job', 1);
+    bus.publish('job', 2);
+    bus.publish('job', 3);
+    await bus.close({ drain: false });
+    expect(dropped.map((d) => [d.event.payload, d.reason])).toEqual([
+      [2, 'closed'],
+      [3, 'closed'],
+    ]);
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toBeInstanceOf(BusClosedError);
+    expect(signal!.aborted).toBe(true);
+    expect(getEventListeners(signal!, 'abort')).toHaveLength(1); // the handler's own listener only
+    expect(bus.stats()).toMatchObject({ dropped: 2, queued: 0, running: 0 });
+  });
+
+  it('bounds the drain with a timeout, then cancels what is left (virtual time)', async () => {
+    const scheduler = new VirtualScheduler();
+    const bus = createBus<Events>({ concurrency: 1, scheduler });
+    let aborted = false;
+    bus.on('job', (_n, _e, ctx) => {
+      ctx.signal.addEventListener('abort', () => (aborted = true));
+      return new Promise<void>(() => undefined); // never finishes by itself
+    });
+    bus.publish('job', 1);
+    bus.publish('job', 2);
+    const closing = watch(bus.close({ timeout: 1000 }));
+    scheduler.advance(999);
+    await flush();
+    expect(closing.done).toBe(false);
+    scheduler.advance(1);
+    await flush();
+    expect(closing.done).toBe(true);
+    expect(aborted).toBe(true);
+    expect(bus.stats().dropped).toBe(1);
+    expect(scheduler.pending).toBe(0);
+  });
+
+  it('completes errors$, dropped$ and stats$ after the drain', async () => {
+    const bus = createBus<Events>();
+    const completed: string[] = [];
+    bus.errors$.subscribe({ complete: () => completed.push('errors$') });
+    bus.dropped$.subscribe({ complete: () => completed.push('dropped$') });
+    bus.stats$.subscribe({ complete: () => completed.push('stats$') });
+    bus.events$().subscribe({ complete: () => completed.push('events$') });
+    await bus.close();
+    expect(completed).toEqual(['events$', 'errors$', 'dropped$', 'stats$']);
+  });
+
+  it('rejects a bad timeout', async () => {
+    const bus = createBus<Events>();
+    await expect(bus.close({ timeout: -1 })).rejects.toThrow(RangeError);
+    expect(bus.closed).toBe(false);
+  });
+});
+
+describe('bus.stats$', () => {
+  it('emits the current stats, then changes at most once per statsInterval (leading and trailing)', () => {
+    const scheduler = new VirtualScheduler();
+    const bus = createBus<Events>({ scheduler, statsInterval: 100 });
+    const seen: BusStats[] = [];
+    const sub = bus.stats$.subscribe((s) => seen.push(s));
+    expect(seen.map((s) => s.published)).toEqual([0]);
+    bus.publish('tick', 1); // leading: emitted now
+    bus.publish('tick', 2);
+    bus.publish('tick', 3);
+    expect(seen.map((s) => s.published)).toEqual([0, 1]);
+    scheduler.advance(100); // trailing: the latest
+    expect(seen.map((s) => s.published)).toEqual([0, 1, 3]);
+    scheduler.advance(1000);
+    expect(seen).toHaveLength(3);
+    sub.unsubscribe();
+    bus.publish('tick', 4);
+    expect(scheduler.pending).toBe(0);
+  });
+});

@@ -1,0 +1,112 @@
+import { getEventListeners } from 'node:events';
+import { Observable } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { takeUntilAborted } from '../../operators/take-until-aborted.js';
+
+const listeners = (signal: AbortSignal): number => getEventListeners(signal, 'abort').length;
+
+describe('takeUntilAborted', () => {
+  let testScheduler: TestScheduler;
+  beforeEach(() => {
+    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  });
+
+  it('mirrors the source until the signal aborts, then errors with signal.reason', () => {
+    const ctrl = new AbortController();
+    const reason = new Error('cancelled');
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-a--b--c--|');
+      testScheduler.schedule(() => ctrl.abort(reason), 5);
+      expectObservable(source.pipe(takeUntilAborted(ctrl.signal))).toBe('-a--b#', undefined, reason);
+      expectSubscriptions(source.subscriptions).toBe('^----!');
+    });
+    expect(listeners(ctrl.signal)).toBe(0);
+  });
+
+  it("completes instead of erroring with { onAbort: 'complete' }", () => {
+    const ctrl = new AbortController();
+    testScheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
+      const source = hot('-a--b--c--|');
+      testScheduler.schedule(() => ctrl.abort(), 5);
+      expectObservable(source.pipe(takeUntilAborted(ctrl.signal, { onAbort: 'complete' }))).toBe('-a--b|');
+      expectSubscriptions(source.subscriptions).toBe('^----!');
+    });
+    expect(listeners(ctrl.signal)).toBe(0);
+  });
+
+  it('errors at once without subscribing to the source when the signal is already aborted', () => {
+    const ctrl = new AbortController();
+    ctrl.abort('too late');
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-a-|');
+      expectObservable(source.pipe(takeUntilAborted(ctrl.signal))).toBe('#', undefined, 'too late');
+      expectSubscriptions(source.subscriptions).toBe([]);
+    });
+    expect(listeners(ctrl.signal)).toBe(0);
+  });
+
+  it('completes at once, without subscribing, when already aborted and onAbort is complete', () => {
+    const ctrl = new AbortController();
+    ctrl.abort();
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-a-|');
+      expectObservable(source.pipe(takeUntilAborted(ctrl.signal, { onAbort: 'complete' }))).toBe('|');
+      expectSubscriptions(source.subscriptions).toBe([]);
+    });
+  });
+
+  it('mirrors the source unchanged when there is no signal', () => {
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-a-b-#');
+      const result = source.pipe(takeUntilAborted(undefined));
+      expect(result).toBe(source);
+      expectObservable(result).toBe('-a-b-#');
+      expectSubscriptions(source.subscriptions).toBe('^----!');
+    });
+  });
+
+  it('removes its abort listener when the source completes, errors or is unsubscribed', () => {
+    const ctrl = new AbortController();
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const completing = cold('-a|');
+      const failing = cold('--#');
+      const endless = cold('-a-a-a-a-a-');
+      testScheduler.schedule(() => expect(listeners(ctrl.signal)).toBe(1), 1);
+      expectObservable(completing.pipe(takeUntilAborted(ctrl.signal))).toBe('-a|');
+      expectObservable(failing.pipe(takeUntilAborted(ctrl.signal))).toBe('--#');
+      expectObservable(endless.pipe(takeUntilAborted(ctrl.signal)), '^---!').toBe('-a-a-');
+      expectSubscriptions(endless.subscriptions).toBe('^---!');
+    });
+    expect(listeners(ctrl.signal)).toBe(0);
+  });
+
+  it('shares one abort listener among all streams cut by the same signal', () => {
+    const ctrl = new AbortController();
+    const never$ = new Observable<number>(() => undefined);
+    const errors: unknown[] = [];
+    const subs = Array.from({ length: 50 }, () =>
+      never$.pipe(takeUntilAborted(ctrl.signal)).subscribe({ error: (e: unknown) => errors.push(e) }),
+    );
+    expect(listeners(ctrl.signal)).toBe(1);
+    subs[0]!.unsubscribe();
+    ctrl.abort('bye');
+    expect(errors).toHaveLength(49);
+    expect(errors.every((e) => e === 'bye')).toBe(true);
+    expect(listeners(ctrl.signal)).toBe(0);
+  });
+
+  it('unsubscribes the source when the signal aborts, so its teardown runs', () => {
+    const ctrl = new AbortController();
+    let tornDown = 0;
+    const source = new Observable<number>(() => () => tornDown++);
+    source.pipe(takeUntilAborted(ctrl.signal)).subscribe({ error: () => undefined });
+    expect(tornDown).toBe(0);
+    ctrl.abort();
+    expect(tornDown).toBe(1);
+  });
+
+  it('throws a TypeError for a signal that is not an AbortSignal', () => {
+    expect(() => takeUntilAborted({ aborted: false } as AbortSignal)).toThrow(TypeError);
+  });
+});

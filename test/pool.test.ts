@@ -1,0 +1,433 @@
+import { config } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { BusClosedError, HandlerError, QueueFullError, createBus, type DroppedJob } from '../src/index.js';
+import { VirtualScheduler } from '../src/testing/virtual-scheduler.js';
+import { deferred, flush } from './support/async.js';
+
+type Events = {
+  job: number;
+  'job.keyed': { key: string; n: number };
+  other: number;
+  'cascade.start': number;
+  'cascade.next': number;
+};
+
+
+describe('bus.on: the bounded pool', () => {
+  it('never runs more than `concurrency` jobs nor queues more than `capacity`', async () => {
+    const bus = createBus<Events>({ concurrency: 3, capacity: 1000 });
+    let running = 0;
+    let maxRunning = 0;
+    let maxQueued = 0;
+    bus.on('job', async () => {
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      maxQueued = Math.max(maxQueued, bus.stats().queued);
+      await flush(1);
+      running--;
+    });
+    for (let i = 0; i < 200; i++) bus.publish('job', i);
+    expect(bus.stats().running).toBe(3);
+    expect(bus.stats().queued).toBe(197);
+    await bus.settled();
+    expect(maxRunning).toBe(3);
+    expect(maxQueued).toBeLessThanOrEqual(197);
+    expect(bus.stats()).toMatchObject({ delivered: 200, queued: 0, running: 0, failed: 0, dropped: 0 });
+  });
+
+  it('starts a job inside publish when a slot is free', () => {
+    const bus = createBus<Events>({ concurrency: 2 });
+    const started: number[] = [];
+    bus.on('job', (n) => {
+      started.push(n);
+      return new Promise(() => undefined);
+    });
+    bus.publish('job', 1);
+    expect(started).toEqual([1]);
+    expect(bus.stats()).toMatchObject({ running: 1, queued: 0 });
+  });
+
+  it('runs queued jobs in FIFO order', async () => {
+    const bus = createBus<Events>({ concurrency: 1 });
+    const order: number[] = [];
+    bus.on('job', async (n) => {
+      order.push(n);
+      await flush(1);
+    });
+    for (let i = 0; i < 20; i++) bus.publish('job', i);
+    await bus.settled();
+    expect(order).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  it('caps one handler with its own concurrency without blocking other handlers', async () => {
+    const bus = createBus<Events>({ concurrency: 4 });
+    const gates = new Map<number, { resolve: () => void }>();
+    let slowRunning = 0;
+    let slowMax = 0;
+    const fast: number[] = [];
+    bus.on(
+      'job',
+      async (n) => {
+        slowRunning++;
+        slowMax = Math.max(slowMax, slowRunning);
+        const gate = deferred();
+        gates.set(n, gate);
+        await gate.promise;
+        slowRunning--;
+      },
+      { concurrency: 1 },
+    );
+    bus.on('other', (n) => {
+      fast.push(n);
+    });
+    for (let i = 0; i < 5; i++) bus.publish('job', i);
+    for (let i = 0; i < 5; i++) bus.publish('other', i);
+    // Slow handler: one running, four queued; the other handler is not stuck behind them.
+    expect(fast).toEqual([0, 1, 2, 3, 4]);
+    expect(bus.stats()).toMatchObject({ running: 1, queued: 4 });
+    for (let i = 0; i < 5; i++) {
+      await flush(1);
+      gates.get(i)!.resolve();
+    }
+    await bus.settled();
+    expect(slowMax).toBe(1);
+  });
+
+  it('runs jobs with the same key one at a time in publish order, different keys in parallel', async () => {
+    const bus = createBus<Events>({ concurrency: 8 });
+    const log: string[] = [];
+    const active = new Map<string, number>();
+    let parallelKeys = 0;
+    bus.on(
+      'job.keyed',
+      async ({ key, n }) => {
+        active.set(key, (active.get(key) ?? 0) + 1);
+        expect(active.get(key)).toBe(1);
+        parallelKeys = Math.max(parallelKeys, [...active.values()].filter((v) => v > 0).length);
+        log.push(`${key}${n}`);
+        await flush(1);
+        active.set(key, active.get(key)! - 1);
+      },
+      { key: (p) => p.key },
+    );
+    for (let n = 0; n < 4; n++) for (const key of ['a', 'b', 'c']) bus.publish('job.keyed', { key, n });
+    await bus.settled();
+    for (const key of ['a', 'b', 'c']) {
+      expect(log.filter((s) => s.startsWith(key))).toEqual([0, 1, 2, 3].map((n) => `${key}${n}`));
+    }
+    expect(parallelKeys).toBe(3);
+  });
+
+  it('frees a key’s bookkeeping when its last job ends (checked through a fresh key ordering)', async () => {
+    const bus = createBus<Events>({ concurrency: 2 });
+    const seen: number[] = [];
+    bus.on('job.keyed', (p) => void seen.push(p.n), { key: (p) => p.key });
+    for (let i = 0; i < 1000; i++) bus.publish('job.keyed', { key: `k${i}`, n: i });
+    await bus.settled();
+    expect(seen).toHaveLength(1000);
+    expect(bus.stats()).toMatchObject({ queued: 0, running: 0 });
+  });
+
+  it('reports a key function that throws as a HandlerError and still runs the other handlers', async () => {
+    const bus = createBus<Events>();
+    const errors: HandlerError[] = [];
+    bus.errors$.subscribe((e) => errors.push(e));
+    const plain: number[] = [];
+    bus.on('job', (n) => void plain.push(n));
+    bus.on('job', () => undefined, {
+      key: () => {
+        throw new Error('no key');
+      },
+      name: 'keyed',
+    });
+    bus.publish('job', 1);
+    await bus.settled();
+    expect(plain).toEqual([1]);
+    expect(errors.map((e) => [e.handler, (e.cause as Error).message])).toEqual([['keyed', 'no key']]);
+  });
+
+  it('rejects bad options and handlers with clear errors', () => {
+    const bus = createBus<Events>();
+    expect(() => bus.on('job', 'nope' as never)).toThrow(/handler for 'job' to be a function/);
+    expect(() => bus.on('job', () => undefined, { concurrency: 0 })).toThrow(/'concurrency'/);
+    expect(() => bus.on('job', () => undefined, { key: 'id' as never })).toThrow(/'key'/);
+    expect(() => bus.on('' as 'job', () => undefined)).toThrow(TypeError);
+    expect(bus.stats().subscriptions).toBe(0);
+  });
+});
+
+describe('overflow policies for publish', () => {
+  function fullBus(overflow: 'error' | 'drop-newest' | 'drop-oldest') {
+    const bus = createBus<Events>({ concurrency: 1, capacity: 3, overflow });
+    const ran: number[] = [];
+    const gate = deferred();
+    bus.on('job', async (n) => {
+      ran.push(n);
+      await gate.promise;
+    });
+    const dropped: DroppedJob[] = [];
+    bus.dropped$.subscribe((d) => dropped.push(d));
+    const streamed: number[] = [];
+    bus.events$('job').subscribe((e) => streamed.push(e.payload));
+    for (let i = 0; i < 4; i++) bus.publish('job', i); // 1 running + 3 queued: full
+    return { bus, ran, gate, dropped, streamed };
+  }
+
+  it("'error' throws QueueFullError and publishes nothing of that event", async () => {
+    const { bus, ran, gate, dropped, streamed } = fullBus('error');
+    expect(() => bus.publish('job', 99)).toThrow(QueueFullError);
+    expect(() => bus.publish('job', 99)).toThrow(/Handler queue is full \(3 jobs waiting\): 'job' needs 1 more/);
+    expect(streamed).toEqual([0, 1, 2, 3]);
+    expect(bus.stats()).toMatchObject({ published: 4, queued: 3, dropped: 0 });
+    gate.resolve();
+    await bus.settled();
+    expect(ran).toEqual([0, 1, 2, 3]);
+    expect(dropped).toEqual([]);
+  });
+
+  it("'drop-newest' drops the new event's jobs, counts and reports them; streams still see it", async () => {
+    const { bus, ran, gate, dropped, streamed } = fullBus('drop-newest');
+    bus.publish('job', 4);
+    bus.publish('job', 5);
+    expect(streamed).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(bus.stats()).toMatchObject({ dropped: 2, queued: 3 });
+    expect(dropped.map((d) => [d.event.payload, d.reason])).toEqual([
+      [4, 'drop-newest'],
+      [5, 'drop-newest'],
+    ]);
+    gate.resolve();
+    await bus.settled();
+    expect(ran).toEqual([0, 1, 2, 3]);
+  });
+
+  it("'drop-oldest' evicts the oldest queued jobs to make room", async () => {
+    const { bus, ran, gate, dropped } = fullBus('drop-oldest');
+    bus.publish('job', 4);
+    bus.publish('job', 5);
+    expect(bus.stats()).toMatchObject({ dropped: 2, queued: 3 });
+    expect(dropped.map((d) => [d.event.payload, d.reason])).toEqual([
+      [1, 'drop-oldest'],
+      [2, 'drop-oldest'],
+    ]);
+    gate.resolve();
+    await bus.settled();
+    expect(ran).toEqual([0, 3, 4, 5]);
+  });
+
+  it('is all-or-nothing per event across handlers', () => {
+    const bus = createBus<Events>({ concurrency: 1, capacity: 2 });
+    const never = () => new Promise<void>(() => undefined);
+    bus.on('job', never);
+    bus.on('job', never);
+    bus.on('job', never);
+    bus.publish('job', 1); // one runs, two queue: full
+    expect(bus.stats()).toMatchObject({ running: 1, queued: 2 });
+    expect(() => bus.publish('job', 2)).toThrow(QueueFullError);
+    expect(bus.stats()).toMatchObject({ running: 1, queued: 2 });
+  });
+});
+
+describe('bus.emit: backpressure', () => {
+  it('publishes at once when there is room', async () => {
+    const bus = createBus<Events>({ concurrency: 1, capacity: 1 });
+    const ran: number[] = [];
+    bus.on('job', (n) => void ran.push(n));
+    await bus.emit('job', 1);
+    expect(ran).toEqual([1]);
+  });
+
+  it('waits for room, then publishes; waiting producers are served in FIFO order', async () => {
+    const bus = createBus<Events>({ concurrency: 1, capacity: 1 });
+    const gates: Array<{ resolve: () => void }> = [];
+    const ran: number[] = [];
+    bus.on('job', async (n) => {
+      ran.push(n);
+      const gate = deferred();
+      gates.push(gate);
+      await gate.promise;
+    });
+    await bus.emit('job', 0); // runs
+    await bus.emit('job', 1); // queued
+    const order: number[] = [];
+    const waiting = [2, 3, 4].map((n) => bus.emit('job', n).then(() => order.push(n)));
+    expect(bus.stats()).toMatchObject({ emitters: 3, queued: 1, published: 2 });
+    for (let i = 0; i < 5; i++) {
+      await flush();
+      gates[i]?.resolve();
+    }
+    await Promise.all(waiting);
+    await bus.settled();
+    expect(order).toEqual([2, 3, 4]);
+    expect(ran).toEqual([0, 1, 2, 3, 4]);
+    expect(bus.stats().emitters).toBe(0);
+  });
+
+  it('rejects with QueueFullError when the timeout passes first (virtual time)', async () => {
+    const scheduler = new VirtualScheduler();
+    const bus = createBus<Events>({ concurrency: 1, capacity: 0, scheduler });
+    bus.on('job', () => new Promise<void>(() => undefined));
+    bus.publish('job', 0);
+    const result = bus.emit('job', 1, { timeout: 500 }).catch((e: unknown) => e);
+    scheduler.advance(500);
+    const error = (await result) as QueueFullError;
+    expect(error).toBeInstanceOf(QueueFullError);
+    expect(error.waited).toBe(500);
+    expect(error.message).toContain('stayed full for 500 ms');
+    expect(bus.stats()).toMatchObject({ emitters: 0, published: 1 });
+    expect(scheduler.pending).toBe(0);
+  });
+
+  it('rejects with signal.reason when aborted, before or while waiting', async () => {
+    const bus = createBus<Events>({ concurrency: 1, capacity: 0 });
+    bus.on('job', () => new Promise<void>(() => undefined));
+    bus.publish('job', 0);
+    const early = new AbortController();
+    early.abort('early');
+    await expect(bus.emit('job', 1, { signal: early.signal })).rejects.toBe('early');
+    const late = new AbortController();
+    const waiting = bus.emit('job', 2, { signal: late.signal });
+    expect(bus.stats().emitters).toBe(1);
+    late.abort('late');
+    await expect(waiting).rejects.toBe('late');
+    expect(bus.stats()).toMatchObject({ emitters: 0, published: 1 });
+  });
+
+  it('rejects at once when the event can never fit', async () => {
+    const bus = createBus<Events>({ concurrency: 1, capacity: 1 });
+    for (let i = 0; i < 3; i++) bus.on('job', () => new Promise<void>(() => undefined));
+    await expect(bus.emit('job', 1)).rejects.toThrow(/needs 3 handler jobs per event.*capacity 1.*concurrency 1.*wait forever/);
+    expect(bus.stats()).toMatchObject({ published: 0, emitters: 0 });
+  });
+
+  it('rejects waiting producers with BusClosedError on close', async () => {
+    const bus = createBus<Events>({ concurrency: 1, capacity: 0 });
+    bus.on('job', () => new Promise<void>(() => undefined));
+    bus.publish('job', 0);
+    const waiting = bus.emit('job', 1);
+    void bus.close({ drain: false });
+    await expect(waiting).rejects.toBeInstanceOf(BusClosedError);
+    await expect(bus.emit('job', 2)).rejects.toBeInstanceOf(BusClosedError);
+  });
+
+  it('carries 100 producers × 100 events to 10 handlers: each handler sees each event once, nothing dropped', async () => {
+    const bus = createBus<Events>({ concurrency: 8, capacity: 64 });
+    const seen = Array.from({ length: 10 }, () => new Map<number, number>());
+    let maxQueued = 0;
+    seen.forEach((map) =>
+      bus.on('job', async (n) => {
+        map.set(n, (map.get(n) ?? 0) + 1);
+        maxQueued = Math.max(maxQueued, bus.stats().queued);
+        if (n % 7 === 0) await Promise.resolve();
+      }),
+    );
+    const producers = Array.from({ length: 100 }, async (_, p) => {
+      for (let i = 0; i < 100; i++) await bus.emit('job', p * 100 + i);
+    });
+    await Promise.all(producers);
+    await bus.settled();
+    for (const map of seen) {
+      expect(map.size).toBe(10_000);
+      expect([...map.values()].every((count) => count === 1)).toBe(true);
+    }
+    expect(bus.stats()).toMatchObject({ published: 10_000, delivered: 100_000, dropped: 0, failed: 0, emitters: 0 });
+    expect(maxQueued).toBeLessThanOrEqual(64);
+  });
+});
+
+describe('error isolation', () => {
+  it('turns sync throws and async rejections into HandlerErrors on errors$, and goes on', async () => {
+    const bus = createBus<Events>({ concurrency: 1 });
+    const errors: HandlerError[] = [];
+    bus.errors$.subscribe((e) => errors.push(e));
+    const ok: number[] = [];
+    bus.on('job', function syncBoom(n) {
+      if (n === 1) throw new Error('sync boom');
+    });
+    bus.on('job', async function asyncBoom(n) {
+      if (n === 2) throw new Error('async boom');
+    });
+    bus.on('job', (n) => void ok.push(n));
+    for (let n = 0; n < 4; n++) bus.publish('job', n);
+    await bus.settled();
+    expect(ok).toEqual([0, 1, 2, 3]);
+    expect(errors.map((e) => [e.handler, e.event.type, (e.cause as Error).message])).toEqual([
+      ['syncBoom', 'job', 'sync boom'],
+      ['asyncBoom', 'job', 'async boom'],
+    ]);
+    expect(errors[0]).toBeInstanceOf(HandlerError);
+    expect(errors[0]!.message).toBe("Handler 'syncBoom' failed on 'job' (event #2): sync boom");
+    expect(bus.stats()).toMatchObject({ failed: 2, delivered: 10, running: 0 });
+  });
+
+  it('calls onError when nobody subscribes to errors$', async () => {
+    const seen: HandlerError[] = [];
+    const bus = createBus<Events>({ onError: (e) => seen.push(e) });
+    bus.on('job', () => {
+      throw new Error('x');
+    });
+    bus.publish('job', 1);
+    await bus.settled();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.cause).toEqual(new Error('x'));
+  });
+
+  it("falls back to RxJS's onUnhandledError, never an unhandled rejection", async () => {
+    const reported: unknown[] = [];
+    const previous = config.onUnhandledError;
+    config.onUnhandledError = (e) => reported.push(e);
+    try {
+      const bus = createBus<Events>();
+      bus.on('job', async () => {
+        throw new Error('nobody listens');
+      });
+      bus.publish('job', 1);
+      await bus.settled();
+      expect(reported).toHaveLength(1);
+      expect((reported[0] as HandlerError).message).toContain('nobody listens');
+    } finally {
+      config.onUnhandledError = previous;
+    }
+  });
+});
+
+describe('unsubscribing handlers', () => {
+  it('stops new deliveries, discards queued jobs and lets the running one finish', async () => {
+    const bus = createBus<Events>({ concurrency: 1 });
+    const gate = deferred();
+    const ran: number[] = [];
+    let finished = 0;
+    const sub = bus.on('job', async (n) => {
+      ran.push(n);
+      await gate.promise;
+      finished++;
+    });
+    const dropped: DroppedJob[] = [];
+    bus.dropped$.subscribe((d) => dropped.push(d));
+    bus.publish('job', 1);
+    bus.publish('job', 2);
+    bus.publish('job', 3);
+    sub.unsubscribe();
+    bus.publish('job', 4);
+    expect(dropped.map((d) => [d.event.payload, d.reason])).toEqual([
+      [2, 'unsubscribed'],
+      [3, 'unsubscribed'],
+    ]);
+    gate.resolve();
+    await bus.settled();
+    expect(ran).toEqual([1]);
+    expect(finished).toBe(1);
+    expect(bus.stats().subscriptions).toBe(0); // handlers and events$ count; dropped$ does not
+  });
+
+  it('unsubscribes when its signal aborts', () => {
+    const bus = createBus<Events>();
+    const controller = new AbortController();
+    const ran: number[] = [];
+    bus.on('job', (n) => void ran.push(n), { signal: controller.signal });
+    bus.publish('job', 1);
+    controller.abort();
+    bus.publish('job', 2);
+    expect(ran).toEqual([1]);
+    expect(bus.stats().subscriptions).toBe(0);
+  });
+});

@@ -1,0 +1,432 @@
+import { getEventListeners } from 'node:events';
+import { firstValueFrom, take, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { BusClosedError, WaitTimeoutError, createBus, type BusEvent, type Cursor } from '../src/index.js';
+import { VirtualScheduler } from '../src/testing/virtual-scheduler.js';
+
+type Events = {
+  'page.response': { url: string; status: number; body?: unknown };
+  'page.request': { url: string };
+  'order.created': { id: string; total: number };
+  'log.line': string;
+  tick: number;
+};
+
+function setup(options: { history?: number; defaultTimeout?: number } = {}) {
+  const scheduler = new VirtualScheduler();
+  const bus = createBus<Events>({ scheduler, ...options });
+  return { scheduler, bus };
+}
+
+/** Settles a promise into a plain record, so tests can assert on state without racing. */
+function observe<T>(promise: Promise<T>) {
+  const state: { status: 'pending' | 'fulfilled' | 'rejected'; value?: T; error?: unknown } = { status: 'pending' };
+  promise.then(
+    (value) => Object.assign(state, { status: 'fulfilled', value }),
+    (error: unknown) => Object.assign(state, { status: 'rejected', error }),
+  );
+  return state;
+}
+
+const flushMicrotasks = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('bus.waitFor', () => {
+  it('resolves with the first matching event envelope', async () => {
+    const { bus } = setup();
+    const wait = bus.waitFor('page.response', { url: '/api/users', status: 200 });
+    bus.publish('page.response', { url: '/api/users', status: 500 });
+    bus.publish('page.response', { url: '/api/users', status: 200, body: 'first' });
+    bus.publish('page.response', { url: '/api/users', status: 200, body: 'second' });
+    const event = await wait;
+    expect(event.type).toBe('page.response');
+    expect(event.payload.body).toBe('first');
+    expect(event.id).toBe(2);
+    expect(bus.stats().waiters).toBe(0);
+  });
+
+  it('matches with a predicate that receives the payload and the envelope', async () => {
+    const { bus } = setup();
+    const seen: Array<[unknown, BusEvent]> = [];
+    const wait = bus.waitFor('tick', (n, e) => {
+      seen.push([n, e]);
+      return n > 2;
+    });
+    for (let i = 1; i <= 4; i++) bus.publish('tick', i);
+    expect((await wait).payload).toBe(3);
+    expect(seen.map(([n]) => n)).toEqual([1, 2, 3]);
+    expect(seen[0]![1].type).toBe('tick');
+  });
+
+  it('matches RegExp and predicate leaves of an object matcher', async () => {
+    const { bus } = setup();
+    const wait = bus.waitFor('page.response', { url: /\/api\/users\/\d+$/, status: (s: number) => s >= 200 && s < 300 });
+    bus.publish('page.response', { url: '/api/users/x', status: 200 });
+    bus.publish('page.response', { url: '/api/users/7', status: 404 });
+    bus.publish('page.response', { url: '/api/users/7', status: 204 });
+    expect((await wait).payload).toEqual({ url: '/api/users/7', status: 204 });
+  });
+
+  it('matches string payloads with a string or a RegExp', async () => {
+    const { bus } = setup();
+    const exact = bus.waitFor('log.line', 'ready');
+    const pattern = bus.waitFor('log.line', /^listening on \d+$/);
+    bus.publish('log.line', 'starting');
+    bus.publish('log.line', 'listening on 8080');
+    bus.publish('log.line', 'ready');
+    expect((await exact).payload).toBe('ready');
+    expect((await pattern).payload).toBe('listening on 8080');
+  });
+
+  it('resolves with any event of the pattern when no matcher is given', async () => {
+    const { bus } = setup();
+    const wait = bus.waitFor('order.*');
+    bus.publish('tick', 1);
+    bus.publish('order.created', { id: 'a', total: 1 });
+    expect((await wait).type).toBe('order.created');
+  });
+
+  it('waits on wildcard patterns with pinned fields', async () => {
+    const { bus } = setup();
+    const wait = bus.waitFor('page.*', { url: '/b' });
+    bus.publish('page.request', { url: '/a' });
+    bus.publish('page.response', { url: '/a', status: 200 });
+    bus.publish('page.request', { url: '/b' });
+    const event = await wait;
+    expect(event.type).toBe('page.request');
+    expect(event.id).toBe(3);
+  });
+
+  it('does not see events published before it was called', async () => {
+    const { bus } = setup();
+    bus.publish('tick', 1);
+    const state = observe(bus.waitFor('tick', 1, { timeout: 0 }));
+    await flushMicrotasks();
+    expect(state.status).toBe('pending');
+    bus.publish('tick', 1);
+    await flushMicrotasks();
+    expect(state.status).toBe('fulfilled');
+  });
+
+  it('does not offer the current event to a waiter registered while it is being dispatched', () => {
+    const { bus } = setup();
+    const got: number[] = [];
+    bus.waitFor$('tick').subscribe(() => {
+      // Registered during the dispatch of event #1: must only see #2.
+      bus.waitFor$('tick').subscribe((e) => got.push(e.id));
+    });
+    bus.publish('tick', 1);
+    expect(got).toEqual([]);
+    bus.publish('tick', 2);
+    expect(got).toEqual([2]);
+  });
+
+  describe('timeout', () => {
+    it('rejects with WaitTimeoutError after the timeout in virtual time', async () => {
+      const { bus, scheduler } = setup();
+      const state = observe(bus.waitFor('order.created', { id: '42' }, { timeout: 5000 }));
+      scheduler.advance(4999);
+      await flushMicrotasks();
+      expect(state.status).toBe('pending');
+      scheduler.advance(1);
+      await flushMicrotasks();
+      expect(state.status).toBe('rejected');
+      const error = state.error as WaitTimeoutError;
+      expect(error).toBeInstanceOf(WaitTimeoutError);
+      expect(error.name).toBe('TimeoutError');
+      expect(error.timeout).toBe(5000);
+      expect(error.pattern).toBe('order.created');
+      expect(error.matcher).toBe("{ id: '42' }");
+      expect(bus.stats().waiters).toBe(0);
+      expect(scheduler.pending).toBe(0);
+    });
+
+    it('uses the bus defaultTimeout when none is given', async () => {
+      const { bus, scheduler } = setup({ defaultTimeout: 100 });
+      const state = observe(bus.waitFor('tick'));
+      scheduler.advance(100);
+      await flushMicrotasks();
+      expect(state.error).toBeInstanceOf(WaitTimeoutError);
+      expect((state.error as WaitTimeoutError).timeout).toBe(100);
+    });
+
+    it('defaults to 30 s', async () => {
+      const { bus, scheduler } = setup();
+      const state = observe(bus.waitFor('tick'));
+      scheduler.advance(29_999);
+      await flushMicrotasks();
+      expect(state.status).toBe('pending');
+      scheduler.advance(1);
+      await flushMicrotasks();
+      expect(state.status).toBe('rejected');
+    });
+
+    it('waits without a timer when timeout is 0', async () => {
+      const { bus, scheduler } = setup();
+      const state = observe(bus.waitFor('tick', undefined, { timeout: 0 }));
+      expect(scheduler.pending).toBe(0);
+      scheduler.advance(10 * 60_000);
+      await flushMicrotasks();
+      expect(state.status).toBe('pending');
+      bus.publish('tick', 1);
+      await flushMicrotasks();
+      expect(state.status).toBe('fulfilled');
+    });
+
+    it('cancels its timer when it resolves', async () => {
+      const { bus, scheduler } = setup();
+      const wait = bus.waitFor('tick', undefined, { timeout: 1000 });
+      expect(scheduler.pending).toBe(1);
+      bus.publish('tick', 1);
+      await wait;
+      expect(scheduler.pending).toBe(0);
+    });
+
+    it('lists the near misses of its pattern in the message, newest last and truncated', async () => {
+      const { bus, scheduler } = setup();
+      bus.publish('page.response', { url: '/before', status: 200 }); // before the waiter: not a near miss
+      const state = observe(bus.waitFor('page.response', { url: /\/api\/users/, status: 200 }, { timeout: 5000 }));
+      bus.publish('page.response', { url: '/api/users', status: 500 });
+      bus.publish('tick', 1); // other pattern: not listed
+      bus.publish('page.response', { url: '/api/orders', status: 200, body: 'x'.repeat(500) });
+      scheduler.advance(5000);
+      await flushMicrotasks();
+      const error = state.error as WaitTimeoutError;
+      expect(error.nearMisses.map((m) => m.summary)).toEqual([
+        "{ url: '/api/users', status: 500 }",
+        expect.stringMatching(/^\{ url: '\/api\/orders', status: 200, body: 'xxx.*…$/),
+      ]);
+      expect(error.nearMisses[1]!.summary.length).toBeLessThanOrEqual(100);
+      expect(error.message).toContain("Timed out after 5000 ms waiting for 'page.response' matching { url: /\\/api\\/users/, status: 200 }");
+      expect(error.message).toContain("2 recent 'page.response' event(s) did not match");
+      expect(error.message).toContain("- page.response { url: '/api/users', status: 500 }");
+      expect(error.message).not.toContain('/before');
+    });
+
+    it('says so when no event of the pattern arrived at all', async () => {
+      const { bus, scheduler } = setup();
+      const state = observe(bus.waitFor('order.created', (p) => p.total > 10, { timeout: 50 }));
+      bus.publish('tick', 1);
+      scheduler.advance(50);
+      await flushMicrotasks();
+      expect((state.error as Error).message).toContain("No 'order.created' event arrived while waiting.");
+      expect((state.error as Error).message).toContain('predicate');
+    });
+
+    it('keeps at most five near misses', async () => {
+      const { bus, scheduler } = setup();
+      const state = observe(bus.waitFor('tick', 100, { timeout: 10 }));
+      for (let i = 0; i < 20; i++) bus.publish('tick', i);
+      scheduler.advance(10);
+      await flushMicrotasks();
+      expect((state.error as WaitTimeoutError).nearMisses.map((m) => m.summary)).toEqual(['15', '16', '17', '18', '19']);
+    });
+  });
+
+  describe('abort', () => {
+    it('rejects at once with signal.reason when aborted before the call, registering nothing', async () => {
+      const { bus, scheduler } = setup();
+      const controller = new AbortController();
+      const reason = new Error('user cancelled');
+      controller.abort(reason);
+      const wait = bus.waitFor('tick', undefined, { signal: controller.signal, timeout: 1000 });
+      expect(bus.stats().waiters).toBe(0);
+      expect(scheduler.pending).toBe(0);
+      await expect(wait).rejects.toBe(reason);
+    });
+
+    it('rejects with signal.reason when aborted while waiting, and removes its listener and timer', async () => {
+      const { bus, scheduler } = setup();
+      const controller = new AbortController();
+      const wait = bus.waitFor('tick', undefined, { signal: controller.signal, timeout: 1000 });
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+      expect(bus.stats().waiters).toBe(1);
+      controller.abort('stop');
+      await expect(wait).rejects.toBe('stop');
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+      expect(bus.stats().waiters).toBe(0);
+      expect(scheduler.pending).toBe(0);
+    });
+
+    it('removes the abort listener when it resolves', async () => {
+      const { bus } = setup();
+      const controller = new AbortController();
+      const wait = bus.waitFor('tick', undefined, { signal: controller.signal });
+      bus.publish('tick', 1);
+      await wait;
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    });
+
+    it('shares one abort listener among all waiters on one signal', async () => {
+      const { bus } = setup();
+      const controller = new AbortController();
+      const waits = Array.from({ length: 50 }, (_, i) => bus.waitFor('tick', i, { signal: controller.signal }));
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+      bus.publish('tick', 3);
+      await waits[3];
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+      controller.abort();
+      const results = await Promise.allSettled(waits);
+      expect(results.filter((r) => r.status === 'rejected')).toHaveLength(49);
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+      expect(bus.stats().waiters).toBe(0);
+    });
+  });
+
+  describe('matcher errors', () => {
+    it('rejects only the waiter whose matcher threw', async () => {
+      const { bus } = setup();
+      const boom = new Error('bad matcher');
+      const failing = bus.waitFor('tick', () => {
+        throw boom;
+      });
+      const healthy = bus.waitFor('tick', 1);
+      const stream: number[] = [];
+      bus.events$('tick').subscribe((e) => stream.push(e.payload));
+      bus.publish('tick', 1);
+      await expect(failing).rejects.toBe(boom);
+      expect((await healthy).payload).toBe(1);
+      expect(stream).toEqual([1]);
+      bus.publish('tick', 2);
+      expect(stream).toEqual([1, 2]);
+      expect(bus.stats().waiters).toBe(0);
+    });
+  });
+
+  describe('since', () => {
+    it('catches an event published between the cursor and the call', async () => {
+      const { bus } = setup();
+      const mark = bus.cursor();
+      bus.publish('page.response', { url: '/api/users', status: 200 }); // the "fast response"
+      const event = await bus.waitFor('page.response', { url: '/api/users' }, { since: mark });
+      expect(event.id).toBe(1);
+      expect(bus.stats().waiters).toBe(0);
+    });
+
+    it('ignores history events at or before the cursor', async () => {
+      const { bus } = setup();
+      bus.publish('tick', 1);
+      const mark = bus.cursor();
+      bus.publish('tick', 2);
+      const event = await bus.waitFor('tick', undefined, { since: mark });
+      expect(event.payload).toBe(2);
+    });
+
+    it("checks the whole history with since: 'history', oldest first", async () => {
+      const { bus } = setup();
+      bus.publish('tick', 5);
+      bus.publish('tick', 6);
+      const event = await bus.waitFor('tick', (n) => n > 4, { since: 'history' });
+      expect(event.payload).toBe(5);
+    });
+
+    it('falls through to live events when history has no match', async () => {
+      const { bus } = setup();
+      const mark = bus.cursor();
+      bus.publish('tick', 1);
+      const state = observe(bus.waitFor('tick', 2, { since: mark }));
+      await flushMicrotasks();
+      expect(state.status).toBe('pending');
+      bus.publish('tick', 2);
+      await flushMicrotasks();
+      expect(state.value?.id).toBe(2);
+    });
+
+    it('only sees what the bounded history still holds', async () => {
+      const { bus, scheduler } = setup({ history: 2 });
+      const mark = bus.cursor();
+      bus.publish('tick', 1); // evicted by the next two
+      bus.publish('tick', 2);
+      bus.publish('tick', 3);
+      const state = observe(bus.waitFor('tick', 1, { since: mark, timeout: 10 }));
+      scheduler.advance(10);
+      await flushMicrotasks();
+      expect(state.error).toBeInstanceOf(WaitTimeoutError);
+    });
+
+    it('rejects a cursor that this bus never handed out', async () => {
+      const { bus } = setup();
+      await expect(bus.waitFor('tick', undefined, { since: 5 as Cursor })).rejects.toThrow(RangeError);
+      await expect(bus.waitFor('tick', undefined, { since: -1 as Cursor })).rejects.toThrow(/cursor from bus.cursor\(\)/);
+    });
+  });
+
+  describe('bad input', () => {
+    it('rejects bad arguments with clear errors and registers nothing', async () => {
+      const { bus } = setup();
+      await expect(bus.waitFor(42 as unknown as 'tick')).rejects.toThrow(TypeError);
+      await expect(bus.waitFor('tick', undefined, { timeout: -1 })).rejects.toThrow(/'timeout'.*got number -1/);
+      await expect(bus.waitFor('tick', undefined, { timeout: Number.NaN })).rejects.toThrow(RangeError);
+      await expect(bus.waitFor('tick', undefined, { signal: {} as AbortSignal })).rejects.toThrow(/AbortSignal/);
+      const cyclic: Record<string, unknown> = {};
+      cyclic.self = cyclic;
+      await expect(bus.waitFor('order.created', cyclic as never)).rejects.toThrow(/cycle/);
+      expect(bus.stats().waiters).toBe(0);
+    });
+
+    it('throws synchronously from waitFor$ on bad arguments', () => {
+      const { bus } = setup();
+      expect(() => bus.waitFor$('tick', undefined, { timeout: -5 })).toThrow(RangeError);
+    });
+  });
+
+  describe('close', () => {
+    it('rejects pending waiters with BusClosedError', async () => {
+      const { bus } = setup();
+      const wait = bus.waitFor('tick');
+      await bus.close();
+      await expect(wait).rejects.toBeInstanceOf(BusClosedError);
+      expect(bus.stats().waiters).toBe(0);
+    });
+
+    it('rejects new waiters after close', async () => {
+      const { bus } = setup();
+      await bus.close();
+      await expect(bus.waitFor('tick')).rejects.toBeInstanceOf(BusClosedError);
+    });
+  });
+});
+
+describe('bus.waitFor$', () => {
+  it('registers nothing until subscribed (cold)', () => {
+    const { bus, scheduler } = setup();
+    const wait$ = bus.waitFor$('tick', undefined, { timeout: 1000 });
+    bus.publish('tick', 1);
+    expect(bus.stats().waiters).toBe(0);
+    expect(scheduler.pending).toBe(0);
+    const got: number[] = [];
+    wait$.subscribe((e) => got.push(e.payload));
+    expect(bus.stats().waiters).toBe(1);
+    bus.publish('tick', 2);
+    expect(got).toEqual([2]);
+  });
+
+  it('emits once and completes', async () => {
+    const { bus } = setup();
+    const all = firstValueFrom(bus.waitFor$('tick').pipe(toArray()));
+    bus.publish('tick', 1);
+    bus.publish('tick', 2);
+    expect((await all).map((e) => e.payload)).toEqual([1]);
+  });
+
+  it('leaves nothing behind when unsubscribed early', () => {
+    const { bus, scheduler } = setup();
+    const controller = new AbortController();
+    const sub = bus.waitFor$('tick', 1, { timeout: 1000, signal: controller.signal }).subscribe();
+    expect(bus.stats().waiters).toBe(1);
+    sub.unsubscribe();
+    expect(bus.stats().waiters).toBe(0);
+    expect(scheduler.pending).toBe(0);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('registers again on each subscription', async () => {
+    const { bus } = setup();
+    const wait$ = bus.waitFor$('tick');
+    const a = firstValueFrom(wait$);
+    bus.publish('tick', 1);
+    const b = firstValueFrom(wait$.pipe(take(1)));
+    bus.publish('tick', 2);
+    expect((await a).payload).toBe(1);
+    expect((await b).payload).toBe(2);
+  });
+});
