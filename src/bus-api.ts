@@ -355,8 +355,9 @@ export interface Bus<E extends EventMap, N extends EventMap = PublicEvents<E>> {
    * request event's id). Rejects with `NoResponderError` when no responder
    * is registered, `RequestTimeoutError` after `timeout` ms (default
    * `defaultTimeout`), the responder's error, `signal.reason` on abort,
-   * `BusClosedError` on close, or `QueueFullError` when the request event
-   * does not fit the handler queue under the `'error'` policy.
+   * `BusClosedError` on close, or `QueueFullError` when the responder's job
+   * does not fit the handler queue (thrown under `'error'`, or its job
+   * dropped under a drop policy).
    *
    * @example
    * ```ts

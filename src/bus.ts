@@ -123,6 +123,7 @@ class EventBus implements WaiterHost {
     this.#requests = new RequestRegistry({
       scheduler,
       defaultTimeout,
+      capacity,
       get closed() {
         return bus.closed;
       },
@@ -367,6 +368,7 @@ class EventBus implements WaiterHost {
 
   #jobDropped(event: BusEvent, handler: HandlerEntry, reason: DropReason): void {
     this.#droppedCount++;
+    if (handler.responder) this.#requests.dropped(event, reason);
     if (this.#dropped.observed) this.#dropped.next({ event, handler: handler.name, reason });
     this.#afterPoolChange();
   }

@@ -11,17 +11,19 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { addAbortTarget, removeAbortTarget, type AbortTarget } from './abort-listeners.js';
 import { deadlinesOf, type DeadlineTarget } from './deadlines.js';
-import { BusClosedError, DuplicateResponderError, NoResponderError, RequestTimeoutError } from './errors.js';
+import { BusClosedError, DuplicateResponderError, NoResponderError, QueueFullError, RequestTimeoutError } from './errors.js';
 import type { BusEvent, ReplyPayload } from './event-map.js';
 import { HandlerEntry, type HandlerContext, type HandlerFn } from './handler-registry.js';
 import { compilePattern } from './pattern.js';
-import type { CancellableContext } from './pool.js';
+import type { CancellableContext, DropReason } from './pool.js';
 import { assertCount, assertEventType, assertSignal, assertTimeout, describeArgument } from './validate.js';
 
 /** What request/reply needs of its bus. */
 export interface RequestHost {
   readonly scheduler: SchedulerLike;
   readonly defaultTimeout: number;
+  /** The pool's queue capacity, for the error of a dropped request. */
+  readonly capacity: number;
   readonly closed: boolean;
   /** Id of the newest event: the next published event gets `lastId + 1`. */
   readonly lastId: number;
@@ -151,6 +153,23 @@ export class RequestRegistry {
   /** Rejects every pending request (the bus is closing) and aborts their responders. */
   rejectAll(error: Error): void {
     for (const pending of [...this.#pending.values()]) this.cancel(pending, error);
+  }
+
+  /**
+   * The responder's job for request event `event` was dropped from the queue
+   * before it ran: the caller would otherwise wait for its timeout, so it
+   * learns why at once. @internal
+   */
+  dropped(event: BusEvent, reason: DropReason): void {
+    const pending = this.#pending.get(event.id);
+    if (pending === undefined) return;
+    const error =
+      reason === 'closed'
+        ? new BusClosedError('wait for a reply')
+        : reason === 'unsubscribed'
+          ? new NoResponderError(pending.type)
+          : new QueueFullError({ type: pending.type, capacity: this.#host.capacity, needed: 1 });
+    this.cancel(pending, error);
   }
 
   /** Ends a request early (timeout, abort, close): reject the caller, abort the responder. @internal */
