@@ -1,0 +1,28 @@
+// Runs after the build (npm test): loads every entry of the built package
+// through its public name in the ESM world and exercises one thing from each,
+// so a broken `exports` map or a missing file fails the suite.
+import assert from 'node:assert/strict';
+import { createBus, WaitTimeoutError, BusClosedError } from 'rxbus';
+import { ofType, waitFor, boundedMerge, rateLimit, createTokenBucket, fromAbortSignal, takeUntilAborted, matching } from 'rxbus/operators';
+import { VirtualScheduler } from 'rxbus/testing';
+import { Subject, firstValueFrom } from 'rxjs';
+
+for (const fn of [ofType, waitFor, boundedMerge, rateLimit, createTokenBucket, fromAbortSignal, takeUntilAborted, matching]) {
+  assert.equal(typeof fn, 'function');
+}
+
+const scheduler = new VirtualScheduler();
+const bus = createBus({ scheduler });
+const seen = bus.waitFor('order.*', { id: 7 });
+bus.publish('order.created', { id: 7 });
+assert.equal((await seen).type, 'order.created');
+
+// The operator's timeout error is the same class the core exports: the entries share one copy.
+const source = new Subject();
+const waiting = firstValueFrom(source.pipe(waitFor((n) => n > 1, { timeout: 10, scheduler })));
+scheduler.advance(10);
+await assert.rejects(waiting, (error) => error instanceof WaitTimeoutError);
+
+await bus.close();
+assert.throws(() => bus.publish('x', 1), BusClosedError);
+console.log('esm smoke: ok');
