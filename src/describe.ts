@@ -46,6 +46,9 @@ export function describeValue(value: unknown, limit = DEFAULT_LIMIT): string {
     const obj = v as object;
     if (obj instanceof RegExp) return emit(String(obj));
     if (obj instanceof Date) return emit(Number.isNaN(obj.getTime()) ? 'Invalid Date' : obj.toISOString());
+    // Errors, Maps and Sets keep their content out of own enumerable keys:
+    // without these cases a near miss would read `Map{}` or `Error{}`.
+    if (obj instanceof Error) return emit(`${obj.name}: ${obj.message.length > limit ? obj.message.slice(0, limit) : obj.message}`);
     if (seen.has(obj)) return emit('[Circular]');
     if (depth > 4) return emit(Array.isArray(obj) ? '[…]' : '{…}');
     seen.add(obj);
@@ -57,6 +60,21 @@ export function describeValue(value: unknown, limit = DEFAULT_LIMIT): string {
           if (!walk(obj[i], depth + 1)) return false;
         }
         return emit(']');
+      }
+      if (obj instanceof Map || obj instanceof Set) {
+        const head = `${obj instanceof Map ? 'Map' : 'Set'}(${obj.size})`;
+        if (obj.size === 0) return emit(`${head} {}`);
+        if (!emit(`${head} { `)) return false;
+        let first = true;
+        for (const entry of obj instanceof Map ? obj.entries() : obj.values()) {
+          if (!first && !emit(', ')) return false;
+          first = false;
+          if (obj instanceof Map) {
+            const [key, item] = entry as [unknown, unknown];
+            if (!walk(key, depth + 1) || !emit(' => ') || !walk(item, depth + 1)) return false;
+          } else if (!walk(entry, depth + 1)) return false;
+        }
+        return emit(' }');
       }
       const keys = Object.keys(obj);
       const name = className(obj);

@@ -1,6 +1,6 @@
 /**
  * Checks of public arguments at the API boundary. Each failure is a
- * `TypeError` or `RangeError` that names the argument, what was expected and
+ * `TypeError` (wrong type) or `RangeError` (a number out of range) that names the argument, what was expected and
  * what was given, and nothing has been changed when it is thrown.
  */
 
@@ -49,7 +49,7 @@ export function assertEventType(type: unknown): asserts type is string {
  */
 export function assertTimeout(value: unknown, what: string): asserts value is number {
   if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
-    throw new RangeError(`Expected '${what}' to be a number of ms ≥ 0 (0 = no timeout), got ${describeArgument(value)}.`);
+    throw new (typeof value === 'number' ? RangeError : TypeError)(`Expected '${what}' to be a number of ms ≥ 0 (0 = no timeout), got ${describeArgument(value)}.`);
   }
 }
 
@@ -63,7 +63,7 @@ export function assertTimeout(value: unknown, what: string): asserts value is nu
  */
 export function assertCount(value: unknown, what: string, min: number): asserts value is number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new RangeError(`Expected '${what}' to be an integer ≥ ${min}, got ${describeArgument(value)}.`);
+    throw new (typeof value === 'number' ? RangeError : TypeError)(`Expected '${what}' to be an integer ≥ ${min}, got ${describeArgument(value)}.`);
   }
 }
 
@@ -116,7 +116,7 @@ export function describeArgument(value: unknown): string {
  */
 export function assertPositiveNumber(value: unknown, what: string): asserts value is number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`Expected '${what}' to be a finite number > 0, got ${describeArgument(value)}.`);
+    throw new (typeof value === 'number' ? RangeError : TypeError)(`Expected '${what}' to be a finite number > 0, got ${describeArgument(value)}.`);
   }
 }
 
@@ -131,7 +131,7 @@ export function assertPositiveNumber(value: unknown, what: string): asserts valu
  */
 export function assertDuration(value: unknown, what: string): asserts value is number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new RangeError(`Expected '${what}' to be a finite number of ms ≥ 0, got ${describeArgument(value)}.`);
+    throw new (typeof value === 'number' ? RangeError : TypeError)(`Expected '${what}' to be a finite number of ms ≥ 0, got ${describeArgument(value)}.`);
   }
 }
 

@@ -84,10 +84,21 @@ describe('describeValue', () => {
     expect(describeValue({ url: /^\/api/ })).toBe('{ url: /^\\/api/ }');
   });
 
+  it('renders Maps and Sets with their size and entries', () => {
+    expect(describeValue(new Map<unknown, unknown>([['a', 1], [2, { b: true }]]))).toBe("Map(2) { 'a' => 1, 2 => { b: true } }");
+    expect(describeValue(new Set(['x', 3]))).toBe("Set(2) { 'x', 3 }");
+    expect(describeValue(new Map())).toBe('Map(0) {}');
+    expect(describeValue({ seen: new Set([1]) })).toBe('{ seen: Set(1) { 1 } }');
+  });
+
+  it('renders Errors as name: message', () => {
+    expect(describeValue(new TypeError('bad id'))).toBe('TypeError: bad id');
+    expect(describeValue({ ok: false, error: new Error('boom') })).toBe('{ ok: false, error: Error: boom }');
+  });
+
   it('prefixes class instances with the class name', () => {
     expect(describeValue(new Order('42', 99))).toBe("Order { id: '42', total: 99 }");
     expect(describeValue(new Empty())).toBe('Empty {}');
-    expect(describeValue(new Map([[1, 2]]))).toBe('Map {}');
     expect(describeValue(Object.create(Order.prototype) as object)).toBe('Order {}');
   });
 

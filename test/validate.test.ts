@@ -103,7 +103,7 @@ describe('assertTimeout', () => {
     }
   });
 
-  it('rejects negatives, NaN and non-numbers with a RangeError naming the option and the value', () => {
+  it('rejects negatives and NaN with a RangeError, non-numbers with a TypeError, naming the option and the value', () => {
     const cases: [unknown, string][] = [
       [-1, 'number -1'],
       [-Infinity, 'number -Infinity'],
@@ -115,7 +115,7 @@ describe('assertTimeout', () => {
     ];
     for (const [value, described] of cases) {
       const err = thrown(() => assertTimeout(value, 'defaultTimeout'));
-      expect(err).toBeInstanceOf(RangeError);
+      expect(err).toBeInstanceOf(typeof value === 'number' ? RangeError : TypeError);
       expect(err.message).toBe(`Expected 'defaultTimeout' to be a number of ms ≥ 0 (0 = no timeout), got ${described}.`);
     }
   });
@@ -129,7 +129,7 @@ describe('assertCount', () => {
     expect(() => assertCount(Number.MAX_SAFE_INTEGER, 'capacity', 0)).not.toThrow();
   });
 
-  it('rejects values below the minimum, fractions, Infinity, NaN and non-numbers with a RangeError', () => {
+  it('rejects values below the minimum, fractions, Infinity and NaN with a RangeError, non-numbers with a TypeError', () => {
     const cases: [unknown, number, string][] = [
       [0, 1, 'number 0'],
       [-1, 0, 'number -1'],
@@ -142,7 +142,7 @@ describe('assertCount', () => {
     ];
     for (const [value, min, described] of cases) {
       const err = thrown(() => assertCount(value, 'concurrency', min));
-      expect(err).toBeInstanceOf(RangeError);
+      expect(err).toBeInstanceOf(typeof value === 'number' ? RangeError : TypeError);
       expect(err.message).toBe(`Expected 'concurrency' to be an integer ≥ ${min}, got ${described}.`);
     }
   });
@@ -185,7 +185,7 @@ describe('assertPositiveNumber', () => {
     for (const value of [1, 0.001, 10, Number.MAX_VALUE]) expect(() => assertPositiveNumber(value, 'rate')).not.toThrow();
   });
 
-  it('rejects 0, negatives, non-finite numbers and non-numbers with a RangeError naming the option and the value', () => {
+  it('rejects 0, negatives and non-finite numbers with a RangeError, non-numbers with a TypeError, naming the option and the value', () => {
     const cases: [unknown, string][] = [
       [0, 'number 0'],
       [-1, 'number -1'],
@@ -196,7 +196,7 @@ describe('assertPositiveNumber', () => {
     ];
     for (const [value, described] of cases) {
       const err = thrown(() => assertPositiveNumber(value, 'rate'));
-      expect(err).toBeInstanceOf(RangeError);
+      expect(err).toBeInstanceOf(typeof value === 'number' ? RangeError : TypeError);
       expect(err.message).toBe(`Expected 'rate' to be a finite number > 0, got ${described}.`);
     }
   });
@@ -207,7 +207,7 @@ describe('assertDuration', () => {
     for (const value of [0, 1, 1.5, 30_000]) expect(() => assertDuration(value, 'ms')).not.toThrow();
   });
 
-  it('rejects Infinity, negatives, NaN and non-numbers with a RangeError naming the option and the value', () => {
+  it('rejects Infinity, negatives and NaN with a RangeError, non-numbers with a TypeError, naming the option and the value', () => {
     const cases: [unknown, string][] = [
       [Infinity, 'number Infinity'],
       [-1, 'number -1'],
@@ -217,7 +217,7 @@ describe('assertDuration', () => {
     ];
     for (const [value, described] of cases) {
       const err = thrown(() => assertDuration(value, 'ms'));
-      expect(err).toBeInstanceOf(RangeError);
+      expect(err).toBeInstanceOf(typeof value === 'number' ? RangeError : TypeError);
       expect(err.message).toBe(`Expected 'ms' to be a finite number of ms ≥ 0, got ${described}.`);
     }
   });
