@@ -99,8 +99,24 @@ class BusWaiter extends PendingWait<BusEvent> implements IndexedWaiter {
     host.waiters.add(this);
   }
 
+  /**
+   * The last events this indexed waiter was offered that did not match. The
+   * index offers it only events with its pinned value (`url: '/api/7'`), so
+   * these are the nearest misses there are (`/api/7` with status 503) — and
+   * they outlive the shared history under heavy traffic. Kept for indexed
+   * waiters only, where a miss is rare; a predicate waiter sees every event
+   * of its pattern and relies on the history instead.
+   */
+  #misses: BusEvent[] | undefined;
+
   protected matches(event: BusEvent): boolean {
-    return this.plan.matcher.test(event.payload, event);
+    const hit = this.plan.matcher.test(event.payload, event);
+    if (!hit && this.pinned !== undefined) {
+      const misses = (this.#misses ??= []);
+      if (misses.length === NEAR_MISS_LIMIT) misses.shift(); // at most 5: shift is O(5)
+      misses.push(event);
+    }
+    return hit;
   }
 
   protected detach(): void {
@@ -113,7 +129,7 @@ class BusWaiter extends PendingWait<BusEvent> implements IndexedWaiter {
       pattern: pattern.source,
       matcher: matcher.description,
       timeout,
-      nearMisses: nearMisses(host, pattern, since ?? this.after),
+      nearMisses: nearMisses(host, pattern, since ?? this.after, this.#misses),
     });
   }
 }
@@ -203,14 +219,22 @@ function checkCursor(host: WaiterHost, cursor: unknown): number {
   return cursor;
 }
 
-/** The most recent events of the pattern since the waiter started (all non-matching, or it would have settled). */
-function nearMisses(host: WaiterHost, pattern: CompiledPattern, after: number): NearMiss[] {
-  const misses: NearMiss[] = [];
+/**
+ * The near misses of a timed-out waiter, oldest first: the events it was
+ * offered with its pinned value (`own`), then the most recent other events
+ * of its pattern in the history since it started (none of them matched, or
+ * it would have settled), up to {@link NEAR_MISS_LIMIT} in all.
+ */
+function nearMisses(host: WaiterHost, pattern: CompiledPattern, after: number, own: readonly BusEvent[] | undefined): NearMiss[] {
+  const events: BusEvent[] = own === undefined ? [] : [...own];
   const history = host.history;
-  for (let i = history.size - 1; i >= 0 && misses.length < NEAR_MISS_LIMIT; i--) {
+  const recent: BusEvent[] = [];
+  for (let i = history.size - 1; i >= 0 && events.length + recent.length < NEAR_MISS_LIMIT; i--) {
     const event = history.at(i)!;
     if (event.id <= after) break;
-    if (pattern.test(event.type)) misses.push({ type: event.type, summary: describeValue(event.payload, 100), time: event.time });
+    if (pattern.test(event.type) && !events.includes(event)) recent.push(event);
   }
-  return misses.reverse();
+  return [...recent.reverse(), ...events]
+    .sort((a, b) => a.id - b.id)
+    .map((event) => ({ type: event.type, summary: describeValue(event.payload, 100), time: event.time }));
 }
