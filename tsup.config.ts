@@ -5,6 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     operators: 'operators/index.ts',
     testing: 'src/testing/index.ts',
+    'testing-vitest': 'src/testing/vitest.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -15,5 +16,6 @@ export default defineConfig({
   clean: true,
   treeshake: true,
   target: 'es2022',
-  external: ['rxjs'],
+  // Peers are the user's: never bundled. vitest is loaded only by rxbus/testing/vitest.
+  external: ['rxjs', 'vitest'],
 });

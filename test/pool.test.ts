@@ -1,8 +1,8 @@
 import { config } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { BusClosedError, HandlerError, QueueFullError, createBus, type DroppedJob } from '../src/index.js';
-import { VirtualScheduler } from '../src/testing/virtual-scheduler.js';
-import { deferred, flush } from './support/async.js';
+import { BusClosedError, HandlerError, QueueFullError, type DroppedJob } from 'rxbus';
+import { createTestBus, expectNoLeaks, record } from 'rxbus/testing';
+import 'rxbus/testing/vitest';
 
 type Events = {
   job: number;
@@ -12,10 +12,11 @@ type Events = {
   'cascade.next': number;
 };
 
+const never = () => new Promise<void>(() => undefined);
 
 describe('bus.on: the bounded pool', () => {
   it('never runs more than `concurrency` jobs nor queues more than `capacity`', async () => {
-    const bus = createBus<Events>({ concurrency: 3, capacity: 1000 });
+    const bus = createTestBus<Events>({ concurrency: 3, capacity: 1000 });
     let running = 0;
     let maxRunning = 0;
     let maxQueued = 0;
@@ -23,24 +24,26 @@ describe('bus.on: the bounded pool', () => {
       running++;
       maxRunning = Math.max(maxRunning, running);
       maxQueued = Math.max(maxQueued, bus.stats().queued);
-      await flush(1);
+      await bus.delay(10);
       running--;
     });
     for (let i = 0; i < 200; i++) bus.publish('job', i);
     expect(bus.stats().running).toBe(3);
     expect(bus.stats().queued).toBe(197);
-    await bus.settled();
+    await bus.flush();
     expect(maxRunning).toBe(3);
     expect(maxQueued).toBeLessThanOrEqual(197);
+    expect(bus.now).toBe(Math.ceil(200 / 3) * 10); // three at a time, 10 ms each
     expect(bus.stats()).toMatchObject({ delivered: 200, queued: 0, running: 0, failed: 0, dropped: 0 });
+    expect(bus).toBeSettled();
   });
 
   it('starts a job inside publish when a slot is free', () => {
-    const bus = createBus<Events>({ concurrency: 2 });
+    const bus = createTestBus<Events>({ concurrency: 2 });
     const started: number[] = [];
     bus.on('job', (n) => {
       started.push(n);
-      return new Promise(() => undefined);
+      return never();
     });
     bus.publish('job', 1);
     expect(started).toEqual([1]);
@@ -48,31 +51,31 @@ describe('bus.on: the bounded pool', () => {
   });
 
   it('runs queued jobs in FIFO order', async () => {
-    const bus = createBus<Events>({ concurrency: 1 });
+    const bus = createTestBus<Events>({ concurrency: 1 });
     const order: number[] = [];
     bus.on('job', async (n) => {
       order.push(n);
-      await flush(1);
+      await bus.delay(1);
     });
     for (let i = 0; i < 20; i++) bus.publish('job', i);
-    await bus.settled();
+    await bus.flush();
     expect(order).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(bus.now).toBe(20);
   });
 
   it('caps one handler with its own concurrency without blocking other handlers', async () => {
-    const bus = createBus<Events>({ concurrency: 4 });
-    const gates = new Map<number, { resolve: () => void }>();
+    const bus = createTestBus<Events>({ concurrency: 4 });
     let slowRunning = 0;
     let slowMax = 0;
+    const slowStarts: number[] = [];
     const fast: number[] = [];
     bus.on(
       'job',
-      async (n) => {
+      async () => {
         slowRunning++;
         slowMax = Math.max(slowMax, slowRunning);
-        const gate = deferred();
-        gates.set(n, gate);
-        await gate.promise;
+        slowStarts.push(bus.now);
+        await bus.delay(10);
         slowRunning--;
       },
       { concurrency: 1 },
@@ -85,51 +88,52 @@ describe('bus.on: the bounded pool', () => {
     // Slow handler: one running, four queued; the other handler is not stuck behind them.
     expect(fast).toEqual([0, 1, 2, 3, 4]);
     expect(bus.stats()).toMatchObject({ running: 1, queued: 4 });
-    for (let i = 0; i < 5; i++) {
-      await flush(1);
-      gates.get(i)!.resolve();
-    }
-    await bus.settled();
+    await bus.flush();
     expect(slowMax).toBe(1);
+    expect(slowStarts).toEqual([0, 10, 20, 30, 40]);
+    expect(bus).toBeSettled();
   });
 
   it('runs jobs with the same key one at a time in publish order, different keys in parallel', async () => {
-    const bus = createBus<Events>({ concurrency: 8 });
+    const bus = createTestBus<Events>({ concurrency: 8 });
     const log: string[] = [];
     const active = new Map<string, number>();
+    let overlapping = 0;
     let parallelKeys = 0;
     bus.on(
       'job.keyed',
       async ({ key, n }) => {
         active.set(key, (active.get(key) ?? 0) + 1);
-        expect(active.get(key)).toBe(1);
+        if (active.get(key)! > 1) overlapping++;
         parallelKeys = Math.max(parallelKeys, [...active.values()].filter((v) => v > 0).length);
-        log.push(`${key}${n}`);
-        await flush(1);
+        log.push(`${key}${n}@${bus.now}`);
+        await bus.delay(10);
         active.set(key, active.get(key)! - 1);
       },
       { key: (p) => p.key },
     );
     for (let n = 0; n < 4; n++) for (const key of ['a', 'b', 'c']) bus.publish('job.keyed', { key, n });
-    await bus.settled();
+    await bus.flush();
     for (const key of ['a', 'b', 'c']) {
-      expect(log.filter((s) => s.startsWith(key))).toEqual([0, 1, 2, 3].map((n) => `${key}${n}`));
+      expect(log.filter((s) => s.startsWith(key))).toEqual([0, 1, 2, 3].map((n) => `${key}${n}@${n * 10}`));
     }
+    expect(overlapping).toBe(0);
     expect(parallelKeys).toBe(3);
+    expect(bus.stats().failed).toBe(0);
   });
 
   it('frees a key’s bookkeeping when its last job ends (checked through a fresh key ordering)', async () => {
-    const bus = createBus<Events>({ concurrency: 2 });
+    const bus = createTestBus<Events>({ concurrency: 2 });
     const seen: number[] = [];
     bus.on('job.keyed', (p) => void seen.push(p.n), { key: (p) => p.key });
     for (let i = 0; i < 1000; i++) bus.publish('job.keyed', { key: `k${i}`, n: i });
-    await bus.settled();
+    await bus.flush();
     expect(seen).toHaveLength(1000);
     expect(bus.stats()).toMatchObject({ queued: 0, running: 0 });
   });
 
   it('reports a key function that throws as a HandlerError and still runs the other handlers', async () => {
-    const bus = createBus<Events>();
+    const bus = createTestBus<Events>();
     const errors: HandlerError[] = [];
     bus.errors$.subscribe((e) => errors.push(e));
     const plain: number[] = [];
@@ -141,67 +145,66 @@ describe('bus.on: the bounded pool', () => {
       name: 'keyed',
     });
     bus.publish('job', 1);
-    await bus.settled();
+    await bus.flush();
     expect(plain).toEqual([1]);
     expect(errors.map((e) => [e.handler, (e.cause as Error).message])).toEqual([['keyed', 'no key']]);
   });
 
-  it('rejects bad options and handlers with clear errors', () => {
-    const bus = createBus<Events>();
-    expect(() => bus.on('job', 'nope' as never)).toThrow(/handler for 'job' to be a function/);
-    expect(() => bus.on('job', () => undefined, { concurrency: 0 })).toThrow(/'concurrency'/);
-    expect(() => bus.on('job', () => undefined, { key: 'id' as never })).toThrow(/'key'/);
-    expect(() => bus.on('' as 'job', () => undefined)).toThrow(TypeError);
+  it('rejects bad options and handlers with clear errors', async () => {
+    const bus = createTestBus<Events>();
+    await expectNoLeaks(bus, () => {
+      expect(() => bus.on('job', 'nope' as never)).toThrow(/handler for 'job' to be a function/);
+      expect(() => bus.on('job', () => undefined, { concurrency: 0 })).toThrow(/'concurrency'/);
+      expect(() => bus.on('job', () => undefined, { key: 'id' as never })).toThrow(/'key'/);
+      expect(() => bus.on('' as 'job', () => undefined)).toThrow(TypeError);
+    });
     expect(bus.stats().subscriptions).toBe(0);
   });
 });
 
 describe('overflow policies for publish', () => {
   function fullBus(overflow: 'error' | 'drop-newest' | 'drop-oldest') {
-    const bus = createBus<Events>({ concurrency: 1, capacity: 3, overflow });
+    const bus = createTestBus<Events>({ concurrency: 1, capacity: 3, overflow });
     const ran: number[] = [];
-    const gate = deferred();
     bus.on('job', async (n) => {
       ran.push(n);
-      await gate.promise;
+      await bus.delay(10);
     });
     const dropped: DroppedJob[] = [];
     bus.dropped$.subscribe((d) => dropped.push(d));
-    const streamed: number[] = [];
-    bus.events$('job').subscribe((e) => streamed.push(e.payload));
+    const streamed = record(bus, 'job');
     for (let i = 0; i < 4; i++) bus.publish('job', i); // 1 running + 3 queued: full
-    return { bus, ran, gate, dropped, streamed };
+    return { bus, ran, dropped, streamed };
   }
 
   it("'error' throws QueueFullError and publishes nothing of that event", async () => {
-    const { bus, ran, gate, dropped, streamed } = fullBus('error');
+    const { bus, ran, dropped, streamed } = fullBus('error');
     expect(() => bus.publish('job', 99)).toThrow(QueueFullError);
     expect(() => bus.publish('job', 99)).toThrow(/Handler queue is full \(3 jobs waiting\): 'job' needs 1 more/);
-    expect(streamed).toEqual([0, 1, 2, 3]);
+    expect(streamed.payloads).toEqual([0, 1, 2, 3]);
+    expect(bus).not.toHavePublished('job', 99);
     expect(bus.stats()).toMatchObject({ published: 4, queued: 3, dropped: 0 });
-    gate.resolve();
-    await bus.settled();
+    await bus.flush();
     expect(ran).toEqual([0, 1, 2, 3]);
     expect(dropped).toEqual([]);
   });
 
   it("'drop-newest' drops the new event's jobs, counts and reports them; streams still see it", async () => {
-    const { bus, ran, gate, dropped, streamed } = fullBus('drop-newest');
+    const { bus, ran, dropped, streamed } = fullBus('drop-newest');
     bus.publish('job', 4);
     bus.publish('job', 5);
-    expect(streamed).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(streamed.payloads).toEqual([0, 1, 2, 3, 4, 5]);
     expect(bus.stats()).toMatchObject({ dropped: 2, queued: 3 });
     expect(dropped.map((d) => [d.event.payload, d.reason])).toEqual([
       [4, 'drop-newest'],
       [5, 'drop-newest'],
     ]);
-    gate.resolve();
-    await bus.settled();
+    await bus.flush();
     expect(ran).toEqual([0, 1, 2, 3]);
   });
 
   it("'drop-oldest' evicts the oldest queued jobs to make room", async () => {
-    const { bus, ran, gate, dropped } = fullBus('drop-oldest');
+    const { bus, ran, dropped } = fullBus('drop-oldest');
     bus.publish('job', 4);
     bus.publish('job', 5);
     expect(bus.stats()).toMatchObject({ dropped: 2, queued: 3 });
@@ -209,14 +212,12 @@ describe('overflow policies for publish', () => {
       [1, 'drop-oldest'],
       [2, 'drop-oldest'],
     ]);
-    gate.resolve();
-    await bus.settled();
+    await bus.flush();
     expect(ran).toEqual([0, 3, 4, 5]);
   });
 
   it('is all-or-nothing per event across handlers', () => {
-    const bus = createBus<Events>({ concurrency: 1, capacity: 2 });
-    const never = () => new Promise<void>(() => undefined);
+    const bus = createTestBus<Events>({ concurrency: 1, capacity: 2 });
     bus.on('job', never);
     bus.on('job', never);
     bus.on('job', never);
@@ -224,12 +225,13 @@ describe('overflow policies for publish', () => {
     expect(bus.stats()).toMatchObject({ running: 1, queued: 2 });
     expect(() => bus.publish('job', 2)).toThrow(QueueFullError);
     expect(bus.stats()).toMatchObject({ running: 1, queued: 2 });
+    expect(bus).toHavePublishedTimes('job', 1);
   });
 });
 
 describe('bus.emit: backpressure', () => {
   it('publishes at once when there is room', async () => {
-    const bus = createBus<Events>({ concurrency: 1, capacity: 1 });
+    const bus = createTestBus<Events>({ concurrency: 1, capacity: 1 });
     const ran: number[] = [];
     bus.on('job', (n) => void ran.push(n));
     await bus.emit('job', 1);
@@ -237,49 +239,42 @@ describe('bus.emit: backpressure', () => {
   });
 
   it('waits for room, then publishes; waiting producers are served in FIFO order', async () => {
-    const bus = createBus<Events>({ concurrency: 1, capacity: 1 });
-    const gates: Array<{ resolve: () => void }> = [];
-    const ran: number[] = [];
+    const bus = createTestBus<Events>({ concurrency: 1, capacity: 1 });
+    const ran: Array<[number, number]> = [];
     bus.on('job', async (n) => {
-      ran.push(n);
-      const gate = deferred();
-      gates.push(gate);
-      await gate.promise;
+      ran.push([n, bus.now]);
+      await bus.delay(10);
     });
     await bus.emit('job', 0); // runs
     await bus.emit('job', 1); // queued
     const order: number[] = [];
     const waiting = [2, 3, 4].map((n) => bus.emit('job', n).then(() => order.push(n)));
     expect(bus.stats()).toMatchObject({ emitters: 3, queued: 1, published: 2 });
-    for (let i = 0; i < 5; i++) {
-      await flush();
-      gates[i]?.resolve();
-    }
+    await bus.flush();
     await Promise.all(waiting);
-    await bus.settled();
     expect(order).toEqual([2, 3, 4]);
-    expect(ran).toEqual([0, 1, 2, 3, 4]);
+    expect(ran).toEqual([0, 1, 2, 3, 4].map((n) => [n, n * 10]));
     expect(bus.stats().emitters).toBe(0);
+    expect(bus).toHaveNoPendingWork();
   });
 
   it('rejects with QueueFullError when the timeout passes first (virtual time)', async () => {
-    const scheduler = new VirtualScheduler();
-    const bus = createBus<Events>({ concurrency: 1, capacity: 0, scheduler });
-    bus.on('job', () => new Promise<void>(() => undefined));
+    const bus = createTestBus<Events>({ concurrency: 1, capacity: 0 });
+    bus.on('job', never);
     bus.publish('job', 0);
     const result = bus.emit('job', 1, { timeout: 500 }).catch((e: unknown) => e);
-    scheduler.advance(500);
+    bus.advance(500);
     const error = (await result) as QueueFullError;
     expect(error).toBeInstanceOf(QueueFullError);
     expect(error.waited).toBe(500);
     expect(error.message).toContain('stayed full for 500 ms');
     expect(bus.stats()).toMatchObject({ emitters: 0, published: 1 });
-    expect(scheduler.pending).toBe(0);
+    expect(bus.scheduler.pending).toBe(0);
   });
 
   it('rejects with signal.reason when aborted, before or while waiting', async () => {
-    const bus = createBus<Events>({ concurrency: 1, capacity: 0 });
-    bus.on('job', () => new Promise<void>(() => undefined));
+    const bus = createTestBus<Events>({ concurrency: 1, capacity: 0 });
+    bus.on('job', never);
     bus.publish('job', 0);
     const early = new AbortController();
     early.abort('early');
@@ -293,15 +288,15 @@ describe('bus.emit: backpressure', () => {
   });
 
   it('rejects at once when the event can never fit', async () => {
-    const bus = createBus<Events>({ concurrency: 1, capacity: 1 });
-    for (let i = 0; i < 3; i++) bus.on('job', () => new Promise<void>(() => undefined));
+    const bus = createTestBus<Events>({ concurrency: 1, capacity: 1 });
+    for (let i = 0; i < 3; i++) bus.on('job', never);
     await expect(bus.emit('job', 1)).rejects.toThrow(/needs 3 handler jobs per event.*capacity 1.*concurrency 1.*wait forever/);
     expect(bus.stats()).toMatchObject({ published: 0, emitters: 0 });
   });
 
   it('rejects waiting producers with BusClosedError on close', async () => {
-    const bus = createBus<Events>({ concurrency: 1, capacity: 0 });
-    bus.on('job', () => new Promise<void>(() => undefined));
+    const bus = createTestBus<Events>({ concurrency: 1, capacity: 0 });
+    bus.on('job', never);
     bus.publish('job', 0);
     const waiting = bus.emit('job', 1);
     void bus.close({ drain: false });
@@ -310,7 +305,7 @@ describe('bus.emit: backpressure', () => {
   });
 
   it('carries 100 producers × 100 events to 10 handlers: each handler sees each event once, nothing dropped', async () => {
-    const bus = createBus<Events>({ concurrency: 8, capacity: 64 });
+    const bus = createTestBus<Events>({ concurrency: 8, capacity: 64 });
     const seen = Array.from({ length: 10 }, () => new Map<number, number>());
     let maxQueued = 0;
     seen.forEach((map) =>
@@ -324,19 +319,20 @@ describe('bus.emit: backpressure', () => {
       for (let i = 0; i < 100; i++) await bus.emit('job', p * 100 + i);
     });
     await Promise.all(producers);
-    await bus.settled();
+    await bus.flush();
     for (const map of seen) {
       expect(map.size).toBe(10_000);
       expect([...map.values()].every((count) => count === 1)).toBe(true);
     }
     expect(bus.stats()).toMatchObject({ published: 10_000, delivered: 100_000, dropped: 0, failed: 0, emitters: 0 });
+    expect(bus).toHavePublishedTimes('job', 10_000);
     expect(maxQueued).toBeLessThanOrEqual(64);
   });
 });
 
 describe('error isolation', () => {
   it('turns sync throws and async rejections into HandlerErrors on errors$, and goes on', async () => {
-    const bus = createBus<Events>({ concurrency: 1 });
+    const bus = createTestBus<Events>({ concurrency: 1 });
     const errors: HandlerError[] = [];
     bus.errors$.subscribe((e) => errors.push(e));
     const ok: number[] = [];
@@ -348,7 +344,7 @@ describe('error isolation', () => {
     });
     bus.on('job', (n) => void ok.push(n));
     for (let n = 0; n < 4; n++) bus.publish('job', n);
-    await bus.settled();
+    await bus.flush();
     expect(ok).toEqual([0, 1, 2, 3]);
     expect(errors.map((e) => [e.handler, e.event.type, (e.cause as Error).message])).toEqual([
       ['syncBoom', 'job', 'sync boom'],
@@ -361,12 +357,12 @@ describe('error isolation', () => {
 
   it('calls onError when nobody subscribes to errors$', async () => {
     const seen: HandlerError[] = [];
-    const bus = createBus<Events>({ onError: (e) => seen.push(e) });
+    const bus = createTestBus<Events>({ onError: (e) => seen.push(e) });
     bus.on('job', () => {
       throw new Error('x');
     });
     bus.publish('job', 1);
-    await bus.settled();
+    await bus.flush();
     expect(seen).toHaveLength(1);
     expect(seen[0]!.cause).toEqual(new Error('x'));
   });
@@ -376,12 +372,12 @@ describe('error isolation', () => {
     const previous = config.onUnhandledError;
     config.onUnhandledError = (e) => reported.push(e);
     try {
-      const bus = createBus<Events>();
+      const bus = createTestBus<Events>();
       bus.on('job', async () => {
         throw new Error('nobody listens');
       });
       bus.publish('job', 1);
-      await bus.settled();
+      await bus.flush();
       expect(reported).toHaveLength(1);
       expect((reported[0] as HandlerError).message).toContain('nobody listens');
     } finally {
@@ -392,35 +388,37 @@ describe('error isolation', () => {
 
 describe('unsubscribing handlers', () => {
   it('stops new deliveries, discards queued jobs and lets the running one finish', async () => {
-    const bus = createBus<Events>({ concurrency: 1 });
-    const gate = deferred();
+    const bus = createTestBus<Events>({ concurrency: 1 });
     const ran: number[] = [];
     let finished = 0;
-    const sub = bus.on('job', async (n) => {
-      ran.push(n);
-      await gate.promise;
-      finished++;
-    });
     const dropped: DroppedJob[] = [];
     bus.dropped$.subscribe((d) => dropped.push(d));
-    bus.publish('job', 1);
-    bus.publish('job', 2);
-    bus.publish('job', 3);
-    sub.unsubscribe();
-    bus.publish('job', 4);
-    expect(dropped.map((d) => [d.event.payload, d.reason])).toEqual([
-      [2, 'unsubscribed'],
-      [3, 'unsubscribed'],
-    ]);
-    gate.resolve();
-    await bus.settled();
+    await expectNoLeaks(bus, async () => {
+      const sub = bus.on('job', async (n) => {
+        ran.push(n);
+        await bus.delay(10);
+        finished++;
+      });
+      bus.publish('job', 1);
+      bus.publish('job', 2);
+      bus.publish('job', 3);
+      sub.unsubscribe();
+      bus.publish('job', 4);
+      expect(dropped.map((d) => [d.event.payload, d.reason])).toEqual([
+        [2, 'unsubscribed'],
+        [3, 'unsubscribed'],
+      ]);
+      expect(bus.stats().running).toBe(1);
+      await bus.flush();
+    });
     expect(ran).toEqual([1]);
     expect(finished).toBe(1);
+    expect(bus).toHavePublishedTimes('job', 4);
     expect(bus.stats().subscriptions).toBe(0); // handlers and events$ count; dropped$ does not
   });
 
   it('unsubscribes when its signal aborts', () => {
-    const bus = createBus<Events>();
+    const bus = createTestBus<Events>();
     const controller = new AbortController();
     const ran: number[] = [];
     bus.on('job', (n) => void ran.push(n), { signal: controller.signal });

@@ -1,8 +1,10 @@
 import { getEventListeners } from 'node:events';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { BusClosedError, WaitTimeoutError, createBus, type BusEvent, type Cursor } from '../src/index.js';
-import { VirtualScheduler } from '../src/testing/virtual-scheduler.js';
+import { BusClosedError, WaitTimeoutError, type BusEvent, type Cursor } from 'rxbus';
+import { createTestBus, expectNoLeaks, record } from 'rxbus/testing';
+import 'rxbus/testing/vitest';
+import { observe } from './support/async.js';
 
 type Events = {
   'page.response': { url: string; status: number; body?: unknown };
@@ -12,27 +14,9 @@ type Events = {
   tick: number;
 };
 
-function setup(options: { history?: number; defaultTimeout?: number } = {}) {
-  const scheduler = new VirtualScheduler();
-  const bus = createBus<Events>({ scheduler, ...options });
-  return { scheduler, bus };
-}
-
-/** Settles a promise into a plain record, so tests can assert on state without racing. */
-function observe<T>(promise: Promise<T>) {
-  const state: { status: 'pending' | 'fulfilled' | 'rejected'; value?: T; error?: unknown } = { status: 'pending' };
-  promise.then(
-    (value) => Object.assign(state, { status: 'fulfilled', value }),
-    (error: unknown) => Object.assign(state, { status: 'rejected', error }),
-  );
-  return state;
-}
-
-const flushMicrotasks = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 describe('bus.waitFor', () => {
   it('resolves with the first matching event envelope', async () => {
-    const { bus } = setup();
+    const bus = createTestBus<Events>();
     const wait = bus.waitFor('page.response', { url: '/api/users', status: 200 });
     bus.publish('page.response', { url: '/api/users', status: 500 });
     bus.publish('page.response', { url: '/api/users', status: 200, body: 'first' });
@@ -41,11 +25,11 @@ describe('bus.waitFor', () => {
     expect(event.type).toBe('page.response');
     expect(event.payload.body).toBe('first');
     expect(event.id).toBe(2);
-    expect(bus.stats().waiters).toBe(0);
+    expect(bus).toHaveNoPendingWork();
   });
 
   it('matches with a predicate that receives the payload and the envelope', async () => {
-    const { bus } = setup();
+    const bus = createTestBus<Events>();
     const seen: Array<[unknown, BusEvent]> = [];
     const wait = bus.waitFor('tick', (n, e) => {
       seen.push([n, e]);
@@ -58,7 +42,7 @@ describe('bus.waitFor', () => {
   });
 
   it('matches RegExp and predicate leaves of an object matcher', async () => {
-    const { bus } = setup();
+    const bus = createTestBus<Events>();
     const wait = bus.waitFor('page.response', { url: /\/api\/users\/\d+$/, status: (s: number) => s >= 200 && s < 300 });
     bus.publish('page.response', { url: '/api/users/x', status: 200 });
     bus.publish('page.response', { url: '/api/users/7', status: 404 });
@@ -67,7 +51,7 @@ describe('bus.waitFor', () => {
   });
 
   it('matches string payloads with a string or a RegExp', async () => {
-    const { bus } = setup();
+    const bus = createTestBus<Events>();
     const exact = bus.waitFor('log.line', 'ready');
     const pattern = bus.waitFor('log.line', /^listening on \d+$/);
     bus.publish('log.line', 'starting');
@@ -78,7 +62,7 @@ describe('bus.waitFor', () => {
   });
 
   it('resolves with any event of the pattern when no matcher is given', async () => {
-    const { bus } = setup();
+    const bus = createTestBus<Events>();
     const wait = bus.waitFor('order.*');
     bus.publish('tick', 1);
     bus.publish('order.created', { id: 'a', total: 1 });
@@ -86,7 +70,7 @@ describe('bus.waitFor', () => {
   });
 
   it('waits on wildcard patterns with pinned fields', async () => {
-    const { bus } = setup();
+    const bus = createTestBus<Events>();
     const wait = bus.waitFor('page.*', { url: '/b' });
     bus.publish('page.request', { url: '/a' });
     bus.publish('page.response', { url: '/a', status: 200 });
@@ -97,18 +81,19 @@ describe('bus.waitFor', () => {
   });
 
   it('does not see events published before it was called', async () => {
-    const { bus } = setup();
+    const bus = createTestBus<Events>();
     bus.publish('tick', 1);
     const state = observe(bus.waitFor('tick', 1, { timeout: 0 }));
-    await flushMicrotasks();
+    await bus.advanceAsync(0);
     expect(state.status).toBe('pending');
     bus.publish('tick', 1);
-    await flushMicrotasks();
+    await bus.advanceAsync(0);
     expect(state.status).toBe('fulfilled');
+    expect(bus).toHavePublishedTimes('tick', 2);
   });
 
   it('does not offer the current event to a waiter registered while it is being dispatched', () => {
-    const { bus } = setup();
+    const bus = createTestBus<Events>();
     const got: number[] = [];
     bus.waitFor$('tick').subscribe(() => {
       // Registered during the dispatch of event #1: must only see #2.
@@ -122,13 +107,12 @@ describe('bus.waitFor', () => {
 
   describe('timeout', () => {
     it('rejects with WaitTimeoutError after the timeout in virtual time', async () => {
-      const { bus, scheduler } = setup();
+      const bus = createTestBus<Events>();
       const state = observe(bus.waitFor('order.created', { id: '42' }, { timeout: 5000 }));
-      scheduler.advance(4999);
-      await flushMicrotasks();
+      await bus.advanceAsync(4999);
       expect(state.status).toBe('pending');
-      scheduler.advance(1);
-      await flushMicrotasks();
+      expect(bus.stats().waiters).toBe(1);
+      await bus.advanceAsync(1);
       expect(state.status).toBe('rejected');
       const error = state.error as WaitTimeoutError;
       expect(error).toBeInstanceOf(WaitTimeoutError);
@@ -136,60 +120,55 @@ describe('bus.waitFor', () => {
       expect(error.timeout).toBe(5000);
       expect(error.pattern).toBe('order.created');
       expect(error.matcher).toBe("{ id: '42' }");
-      expect(bus.stats().waiters).toBe(0);
-      expect(scheduler.pending).toBe(0);
+      expect(bus.now).toBe(5000);
+      expect(bus).toHaveNoPendingWork(); // no waiter, no timer
     });
 
     it('uses the bus defaultTimeout when none is given', async () => {
-      const { bus, scheduler } = setup({ defaultTimeout: 100 });
+      const bus = createTestBus<Events>({ defaultTimeout: 100 });
       const state = observe(bus.waitFor('tick'));
-      scheduler.advance(100);
-      await flushMicrotasks();
+      await bus.advanceAsync(100);
       expect(state.error).toBeInstanceOf(WaitTimeoutError);
       expect((state.error as WaitTimeoutError).timeout).toBe(100);
     });
 
     it('defaults to 30 s', async () => {
-      const { bus, scheduler } = setup();
+      const bus = createTestBus<Events>();
       const state = observe(bus.waitFor('tick'));
-      scheduler.advance(29_999);
-      await flushMicrotasks();
+      await bus.advanceAsync(29_999);
       expect(state.status).toBe('pending');
-      scheduler.advance(1);
-      await flushMicrotasks();
+      await bus.advanceAsync(1);
       expect(state.status).toBe('rejected');
     });
 
     it('waits without a timer when timeout is 0', async () => {
-      const { bus, scheduler } = setup();
+      const bus = createTestBus<Events>();
       const state = observe(bus.waitFor('tick', undefined, { timeout: 0 }));
-      expect(scheduler.pending).toBe(0);
-      scheduler.advance(10 * 60_000);
-      await flushMicrotasks();
+      expect(bus.scheduler.pending).toBe(0);
+      await bus.advanceAsync(10 * 60_000);
       expect(state.status).toBe('pending');
       bus.publish('tick', 1);
-      await flushMicrotasks();
+      await bus.advanceAsync(0);
       expect(state.status).toBe('fulfilled');
     });
 
     it('cancels its timer when it resolves', async () => {
-      const { bus, scheduler } = setup();
+      const bus = createTestBus<Events>();
       const wait = bus.waitFor('tick', undefined, { timeout: 1000 });
-      expect(scheduler.pending).toBe(1);
+      expect(bus.scheduler.pending).toBe(1);
       bus.publish('tick', 1);
       await wait;
-      expect(scheduler.pending).toBe(0);
+      expect(bus.scheduler.pending).toBe(0);
     });
 
     it('lists the near misses of its pattern in the message, newest last and truncated', async () => {
-      const { bus, scheduler } = setup();
+      const bus = createTestBus<Events>();
       bus.publish('page.response', { url: '/before', status: 200 }); // before the waiter: not a near miss
       const state = observe(bus.waitFor('page.response', { url: /\/api\/users/, status: 200 }, { timeout: 5000 }));
       bus.publish('page.response', { url: '/api/users', status: 500 });
       bus.publish('tick', 1); // other pattern: not listed
       bus.publish('page.response', { url: '/api/orders', status: 200, body: 'x'.repeat(500) });
-      scheduler.advance(5000);
-      await flushMicrotasks();
+      await bus.advanceAsync(5000);
       const error = state.error as WaitTimeoutError;
       expect(error.nearMisses.map((m) => m.summary)).toEqual([
         "{ url: '/api/users', status: 500 }",
@@ -203,52 +182,50 @@ describe('bus.waitFor', () => {
     });
 
     it('says so when no event of the pattern arrived at all', async () => {
-      const { bus, scheduler } = setup();
+      const bus = createTestBus<Events>();
       const state = observe(bus.waitFor('order.created', (p) => p.total > 10, { timeout: 50 }));
       bus.publish('tick', 1);
-      scheduler.advance(50);
-      await flushMicrotasks();
+      await bus.advanceAsync(50);
       expect((state.error as Error).message).toContain("No 'order.created' event arrived while waiting.");
       expect((state.error as Error).message).toContain('predicate');
     });
 
     it('keeps at most five near misses', async () => {
-      const { bus, scheduler } = setup();
+      const bus = createTestBus<Events>();
       const state = observe(bus.waitFor('tick', 100, { timeout: 10 }));
       for (let i = 0; i < 20; i++) bus.publish('tick', i);
-      scheduler.advance(10);
-      await flushMicrotasks();
+      await bus.advanceAsync(10);
       expect((state.error as WaitTimeoutError).nearMisses.map((m) => m.summary)).toEqual(['15', '16', '17', '18', '19']);
     });
   });
 
   describe('abort', () => {
     it('rejects at once with signal.reason when aborted before the call, registering nothing', async () => {
-      const { bus, scheduler } = setup();
+      const bus = createTestBus<Events>();
       const controller = new AbortController();
       const reason = new Error('user cancelled');
       controller.abort(reason);
       const wait = bus.waitFor('tick', undefined, { signal: controller.signal, timeout: 1000 });
-      expect(bus.stats().waiters).toBe(0);
-      expect(scheduler.pending).toBe(0);
+      expect(bus).toHaveNoPendingWork(); // no waiter, no timer
       await expect(wait).rejects.toBe(reason);
     });
 
     it('rejects with signal.reason when aborted while waiting, and removes its listener and timer', async () => {
-      const { bus, scheduler } = setup();
+      const bus = createTestBus<Events>();
       const controller = new AbortController();
-      const wait = bus.waitFor('tick', undefined, { signal: controller.signal, timeout: 1000 });
-      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
-      expect(bus.stats().waiters).toBe(1);
-      controller.abort('stop');
-      await expect(wait).rejects.toBe('stop');
+      await expectNoLeaks(bus, async () => {
+        const wait = bus.waitFor('tick', undefined, { signal: controller.signal, timeout: 1000 });
+        expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+        expect(bus.stats().waiters).toBe(1);
+        controller.abort('stop');
+        await expect(wait).rejects.toBe('stop');
+      });
       expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
-      expect(bus.stats().waiters).toBe(0);
-      expect(scheduler.pending).toBe(0);
+      expect(bus).toHaveNoPendingWork();
     });
 
     it('removes the abort listener when it resolves', async () => {
-      const { bus } = setup();
+      const bus = createTestBus<Events>();
       const controller = new AbortController();
       const wait = bus.waitFor('tick', undefined, { signal: controller.signal });
       bus.publish('tick', 1);
@@ -257,7 +234,7 @@ describe('bus.waitFor', () => {
     });
 
     it('shares one abort listener among all waiters on one signal', async () => {
-      const { bus } = setup();
+      const bus = createTestBus<Events>();
       const controller = new AbortController();
       const waits = Array.from({ length: 50 }, (_, i) => bus.waitFor('tick', i, { signal: controller.signal }));
       expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
@@ -268,42 +245,41 @@ describe('bus.waitFor', () => {
       const results = await Promise.allSettled(waits);
       expect(results.filter((r) => r.status === 'rejected')).toHaveLength(49);
       expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
-      expect(bus.stats().waiters).toBe(0);
+      expect(bus).toHaveNoPendingWork();
     });
   });
 
   describe('matcher errors', () => {
     it('rejects only the waiter whose matcher threw', async () => {
-      const { bus } = setup();
+      const bus = createTestBus<Events>();
       const boom = new Error('bad matcher');
       const failing = bus.waitFor('tick', () => {
         throw boom;
       });
       const healthy = bus.waitFor('tick', 1);
-      const stream: number[] = [];
-      bus.events$('tick').subscribe((e) => stream.push(e.payload));
+      const stream = record(bus, 'tick');
       bus.publish('tick', 1);
       await expect(failing).rejects.toBe(boom);
       expect((await healthy).payload).toBe(1);
-      expect(stream).toEqual([1]);
+      expect(stream.payloads).toEqual([1]);
       bus.publish('tick', 2);
-      expect(stream).toEqual([1, 2]);
-      expect(bus.stats().waiters).toBe(0);
+      expect(stream.payloads).toEqual([1, 2]);
+      expect(bus).toHaveNoWaiters();
     });
   });
 
   describe('since', () => {
     it('catches an event published between the cursor and the call', async () => {
-      const { bus } = setup();
+      const bus = createTestBus<Events>();
       const mark = bus.cursor();
       bus.publish('page.response', { url: '/api/users', status: 200 }); // the "fast response"
       const event = await bus.waitFor('page.response', { url: '/api/users' }, { since: mark });
       expect(event.id).toBe(1);
-      expect(bus.stats().waiters).toBe(0);
+      expect(bus).toHaveNoPendingWork();
     });
 
     it('ignores history events at or before the cursor', async () => {
-      const { bus } = setup();
+      const bus = createTestBus<Events>();
       bus.publish('tick', 1);
       const mark = bus.cursor();
       bus.publish('tick', 2);
@@ -312,7 +288,7 @@ describe('bus.waitFor', () => {
     });
 
     it("checks the whole history with since: 'history', oldest first", async () => {
-      const { bus } = setup();
+      const bus = createTestBus<Events>();
       bus.publish('tick', 5);
       bus.publish('tick', 6);
       const event = await bus.waitFor('tick', (n) => n > 4, { since: 'history' });
@@ -320,66 +296,68 @@ describe('bus.waitFor', () => {
     });
 
     it('falls through to live events when history has no match', async () => {
-      const { bus } = setup();
+      const bus = createTestBus<Events>();
       const mark = bus.cursor();
       bus.publish('tick', 1);
       const state = observe(bus.waitFor('tick', 2, { since: mark }));
-      await flushMicrotasks();
+      await bus.advanceAsync(0);
       expect(state.status).toBe('pending');
       bus.publish('tick', 2);
-      await flushMicrotasks();
+      await bus.advanceAsync(0);
       expect(state.value?.id).toBe(2);
     });
 
     it('only sees what the bounded history still holds', async () => {
-      const { bus, scheduler } = setup({ history: 2 });
+      const bus = createTestBus<Events>({ history: 2 });
       const mark = bus.cursor();
       bus.publish('tick', 1); // evicted by the next two
       bus.publish('tick', 2);
       bus.publish('tick', 3);
       const state = observe(bus.waitFor('tick', 1, { since: mark, timeout: 10 }));
-      scheduler.advance(10);
-      await flushMicrotasks();
+      await bus.advanceAsync(10);
       expect(state.error).toBeInstanceOf(WaitTimeoutError);
     });
 
     it('rejects a cursor that this bus never handed out', async () => {
-      const { bus } = setup();
+      const bus = createTestBus<Events>();
       await expect(bus.waitFor('tick', undefined, { since: 5 as Cursor })).rejects.toThrow(RangeError);
       await expect(bus.waitFor('tick', undefined, { since: -1 as Cursor })).rejects.toThrow(/cursor from bus.cursor\(\)/);
+      expect(bus).toHaveNoWaiters();
     });
   });
 
   describe('bad input', () => {
     it('rejects bad arguments with clear errors and registers nothing', async () => {
-      const { bus } = setup();
-      await expect(bus.waitFor(42 as unknown as 'tick')).rejects.toThrow(TypeError);
-      await expect(bus.waitFor('tick', undefined, { timeout: -1 })).rejects.toThrow(/'timeout'.*got number -1/);
-      await expect(bus.waitFor('tick', undefined, { timeout: Number.NaN })).rejects.toThrow(RangeError);
-      await expect(bus.waitFor('tick', undefined, { signal: {} as AbortSignal })).rejects.toThrow(/AbortSignal/);
-      const cyclic: Record<string, unknown> = {};
-      cyclic.self = cyclic;
-      await expect(bus.waitFor('order.created', cyclic as never)).rejects.toThrow(/cycle/);
-      expect(bus.stats().waiters).toBe(0);
+      const bus = createTestBus<Events>();
+      await expectNoLeaks(bus, async () => {
+        await expect(bus.waitFor(42 as unknown as 'tick')).rejects.toThrow(TypeError);
+        await expect(bus.waitFor('tick', undefined, { timeout: -1 })).rejects.toThrow(/'timeout'.*got number -1/);
+        await expect(bus.waitFor('tick', undefined, { timeout: Number.NaN })).rejects.toThrow(RangeError);
+        await expect(bus.waitFor('tick', undefined, { signal: {} as AbortSignal })).rejects.toThrow(/AbortSignal/);
+        const cyclic: Record<string, unknown> = {};
+        cyclic.self = cyclic;
+        await expect(bus.waitFor('order.created', cyclic as never)).rejects.toThrow(/cycle/);
+      });
+      expect(bus).toHaveNoPendingWork();
     });
 
     it('throws synchronously from waitFor$ on bad arguments', () => {
-      const { bus } = setup();
+      const bus = createTestBus<Events>();
       expect(() => bus.waitFor$('tick', undefined, { timeout: -5 })).toThrow(RangeError);
     });
   });
 
   describe('close', () => {
     it('rejects pending waiters with BusClosedError', async () => {
-      const { bus } = setup();
+      const bus = createTestBus<Events>();
       const wait = bus.waitFor('tick');
       await bus.close();
       await expect(wait).rejects.toBeInstanceOf(BusClosedError);
-      expect(bus.stats().waiters).toBe(0);
+      expect(bus).toHaveNoPendingWork();
     });
 
     it('rejects new waiters after close', async () => {
-      const { bus } = setup();
+      const bus = createTestBus<Events>();
       await bus.close();
       await expect(bus.waitFor('tick')).rejects.toBeInstanceOf(BusClosedError);
     });
@@ -388,11 +366,10 @@ describe('bus.waitFor', () => {
 
 describe('bus.waitFor$', () => {
   it('registers nothing until subscribed (cold)', () => {
-    const { bus, scheduler } = setup();
+    const bus = createTestBus<Events>();
     const wait$ = bus.waitFor$('tick', undefined, { timeout: 1000 });
     bus.publish('tick', 1);
-    expect(bus.stats().waiters).toBe(0);
-    expect(scheduler.pending).toBe(0);
+    expect(bus).toHaveNoPendingWork(); // no waiter, no timer
     const got: number[] = [];
     wait$.subscribe((e) => got.push(e.payload));
     expect(bus.stats().waiters).toBe(1);
@@ -401,26 +378,28 @@ describe('bus.waitFor$', () => {
   });
 
   it('emits once and completes', async () => {
-    const { bus } = setup();
+    const bus = createTestBus<Events>();
     const all = firstValueFrom(bus.waitFor$('tick').pipe(toArray()));
     bus.publish('tick', 1);
     bus.publish('tick', 2);
     expect((await all).map((e) => e.payload)).toEqual([1]);
   });
 
-  it('leaves nothing behind when unsubscribed early', () => {
-    const { bus, scheduler } = setup();
+  it('leaves nothing behind when unsubscribed early', async () => {
+    const bus = createTestBus<Events>();
     const controller = new AbortController();
-    const sub = bus.waitFor$('tick', 1, { timeout: 1000, signal: controller.signal }).subscribe();
-    expect(bus.stats().waiters).toBe(1);
-    sub.unsubscribe();
-    expect(bus.stats().waiters).toBe(0);
-    expect(scheduler.pending).toBe(0);
+    await expectNoLeaks(bus, () => {
+      const sub = bus.waitFor$('tick', 1, { timeout: 1000, signal: controller.signal }).subscribe();
+      expect(bus.stats().waiters).toBe(1);
+      expect(bus.scheduler.pending).toBe(1);
+      sub.unsubscribe();
+    });
+    expect(bus).toHaveNoPendingWork();
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('registers again on each subscription', async () => {
-    const { bus } = setup();
+    const bus = createTestBus<Events>();
     const wait$ = bus.waitFor$('tick');
     const a = firstValueFrom(wait$);
     bus.publish('tick', 1);

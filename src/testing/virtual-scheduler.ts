@@ -68,16 +68,54 @@ export class VirtualScheduler implements SchedulerLike {
     this.#now = startTime;
   }
 
-  /** The current virtual time in ms. */
+  /**
+   * The current virtual time in ms.
+   *
+   * @example
+   * ```ts
+   * new VirtualScheduler(1000).now(); // 1000
+   * ```
+   */
   now(): number {
     return this.#now;
   }
 
-  /** Number of scheduled actions that have not run or been cancelled. */
+  /**
+   * Number of scheduled actions that have not run or been cancelled.
+   *
+   * @example
+   * ```ts
+   * expect(scheduler.pending).toBe(0); // no timer left behind
+   * ```
+   */
   get pending(): number {
     return this.#heap.size;
   }
 
+  /**
+   * The virtual time at which the earliest pending action is due, or
+   * `undefined` when nothing is scheduled: where `advance` would stop next.
+   *
+   * @example
+   * ```ts
+   * scheduler.schedule(() => undefined, 250);
+   * scheduler.nextDue; // 250 (with the clock at 0)
+   * ```
+   */
+  get nextDue(): number | undefined {
+    return this.#heap.peek()?.due;
+  }
+
+  /**
+   * Schedules `work` to run `delay` virtual ms from now (RxJS's
+   * `SchedulerLike`); unsubscribing the result cancels it at once.
+   *
+   * @example
+   * ```ts
+   * const timer = scheduler.schedule(() => console.log('due'), 500);
+   * timer.unsubscribe(); // scheduler.pending is 0 again
+   * ```
+   */
   schedule<T>(work: (this: SchedulerAction<T>, state?: T) => void, delay = 0, state?: T): Subscription {
     return new VirtualAction<T>(this, work).schedule(state, delay);
   }
@@ -85,6 +123,12 @@ export class VirtualScheduler implements SchedulerLike {
   /**
    * Moves the clock forward by `ms`, running every action that comes due, in
    * time order (and scheduling order for ties), with `now()` at its due time.
+   *
+   * @example
+   * ```ts
+   * timer(100, scheduler).subscribe(() => console.log(scheduler.now())); // 100
+   * scheduler.advance(100);
+   * ```
    */
   advance(ms: number): void {
     if (!(ms >= 0)) throw new RangeError(`advance(ms) needs ms ≥ 0, got ${ms}.`);
@@ -97,6 +141,10 @@ export class VirtualScheduler implements SchedulerLike {
    * Runs until nothing is scheduled, moving the clock to each action's time.
    *
    * @throws Error when more than `limit` actions run (an endless periodic timer).
+   * @example
+   * ```ts
+   * scheduler.runAll(); // every pending timer has run
+   * ```
    */
   runAll(limit = 1_000_000): void {
     let runs = 0;

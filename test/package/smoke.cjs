@@ -1,9 +1,10 @@
 // The same check for the CommonJS world: require() of every entry by its
 // public name, and one call into each.
 const assert = require('node:assert/strict');
+const { sep } = require('node:path');
 const { createBus, QueueFullError } = require('rxbus');
 const { ofType, createTokenBucket } = require('rxbus/operators');
-const { VirtualScheduler } = require('rxbus/testing');
+const { VirtualScheduler, createTestBus, record } = require('rxbus/testing');
 const { Subject } = require('rxjs');
 
 const scheduler = new VirtualScheduler();
@@ -22,4 +23,10 @@ assert.deepEqual(types, ['a.b']);
 const bucket = createTokenBucket({ rate: 1, per: 1000, burst: 1, scheduler });
 assert.equal(bucket.tryTake().ok, true);
 assert.equal(bucket.tryTake().ok, false);
+const testBus = createTestBus();
+const ticks = record(testBus, 'tick');
+testBus.publish('tick', 1);
+assert.deepEqual(ticks.payloads, [1]);
+// vitest is an optional peer: rxbus and rxbus/testing never load it (only rxbus/testing/vitest does).
+assert.equal(Object.keys(require.cache).some((file) => file.includes(`${sep}vitest${sep}`)), false);
 console.log('cjs smoke: ok');

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { createBus, WaitTimeoutError, BusClosedError } from 'rxbus';
 import { ofType, waitFor, boundedMerge, rateLimit, createTokenBucket, fromAbortSignal, takeUntilAborted, matching } from 'rxbus/operators';
-import { VirtualScheduler } from 'rxbus/testing';
+import { VirtualScheduler, createTestBus, expectEvent } from 'rxbus/testing';
+import { busMatchers } from 'rxbus/testing/vitest'; // registers the matchers with vitest's expect
 import { Subject, firstValueFrom } from 'rxjs';
 
 for (const fn of [ofType, waitFor, boundedMerge, rateLimit, createTokenBucket, fromAbortSignal, takeUntilAborted, matching]) {
@@ -25,4 +26,9 @@ await assert.rejects(waiting, (error) => error instanceof WaitTimeoutError);
 
 await bus.close();
 assert.throws(() => bus.publish('x', 1), BusClosedError);
+// The test DSL drives its own virtual clock.
+const testBus = createTestBus();
+testBus.scheduler.schedule(() => testBus.publish('page.response', { status: 200 }), 250);
+assert.equal((await expectEvent(testBus, 'page.response', { status: 200 }).within(1000)).time, 250);
+assert.equal(busMatchers.toHavePublished.call({ isNot: false }, testBus, 'page.*').pass, true);
 console.log('esm smoke: ok');

@@ -21,6 +21,23 @@ export function deferred<T = void>(): Deferred<T> {
   return { promise, resolve, reject };
 }
 
+/** The state of a promise, filled in as it settles. */
+export interface Observed<T> {
+  status: 'pending' | 'fulfilled' | 'rejected';
+  value?: T;
+  error?: unknown;
+}
+
+/** Settles a promise into a plain record, so tests can assert on its state without racing. */
+export function observe<T>(promise: Promise<T>): Observed<T> {
+  const state: Observed<T> = { status: 'pending' };
+  promise.then(
+    (value) => Object.assign(state, { status: 'fulfilled', value }),
+    (error: unknown) => Object.assign(state, { status: 'rejected', error }),
+  );
+  return state;
+}
+
 /** Lets `rounds` turns of pending I/O-phase callbacks and promise continuations run (no timer). */
 export async function flush(rounds = 5): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise<void>((resolve) => setImmediate(resolve));

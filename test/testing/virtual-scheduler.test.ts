@@ -49,6 +49,18 @@ describe('VirtualScheduler', () => {
     expect(scheduler.pending).toBe(0);
   });
 
+  it('tells when the next action is due, and nothing when none is', () => {
+    const scheduler = new VirtualScheduler(100);
+    expect(scheduler.nextDue).toBeUndefined();
+    const late = scheduler.schedule(() => undefined, 50);
+    scheduler.schedule(() => undefined, 20);
+    expect(scheduler.nextDue).toBe(120);
+    scheduler.advance(20);
+    expect(scheduler.nextDue).toBe(150);
+    late.unsubscribe();
+    expect(scheduler.nextDue).toBeUndefined();
+  });
+
   it('rejects a negative advance', () => {
     expect(() => new VirtualScheduler().advance(-1)).toThrow(RangeError);
   });
