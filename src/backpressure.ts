@@ -86,7 +86,8 @@ export class EmitterQueue {
 
   /** Publishes waiting events, in order, while the head fits. */
   serve(): void {
-    if (this.#serving) return;
+    // Called after every pool step; almost always nobody waits.
+    if (this.#head === undefined || this.#serving) return;
     this.#serving = true;
     try {
       for (let head = this.#head; head !== undefined; head = this.#head) {

@@ -2,7 +2,7 @@
  * `createBus`: wires the parts together.
  *
  * A published event goes, in this order, to: the history ring buffer, the
- * shared Subject (every `events$` stream, synchronously), the waiter index
+ * `events$` streams (synchronously, see event-streams.ts), the waiter index
  * (candidate waiters only), and the handler pool (one job per matching
  * handler, admitted whole or not at all under the overflow policy).
  */
@@ -25,6 +25,7 @@ import type {
 import { deadlinesOf, type DeadlineTarget } from './deadlines.js';
 import { BusClosedError, HandlerError, QueueFullError } from './errors.js';
 import type { BusEvent, EventMap, ReplyPayload } from './event-map.js';
+import { EventStreams } from './event-streams.js';
 import { HandlerEntry, HandlerRegistry, type HandlerFn, type KeyFn } from './handler-registry.js';
 import { Lifecycle } from './lifecycle.js';
 import type { Matcher } from './matcher.js';
@@ -50,7 +51,7 @@ class EventBus implements WaiterHost {
 
   readonly #overflow: OverflowPolicy;
   readonly #onError: ((error: HandlerError) => void) | undefined;
-  readonly #subject = new Subject<BusEvent>();
+  readonly #streams = new EventStreams();
   readonly #errors = new Subject<HandlerError>();
   readonly #dropped = new Subject<DroppedJob>();
   readonly #handlers = new HandlerRegistry();
@@ -63,7 +64,6 @@ class EventBus implements WaiterHost {
   #delivered = 0;
   #droppedCount = 0;
   #failed = 0;
-  #streams = 0;
   #closing: Promise<void> | undefined;
   /** Resolvers waiting for the pool to empty (close with drain). */
   #drainWaiters: Array<() => void> = [];
@@ -155,10 +155,13 @@ class EventBus implements WaiterHost {
       if (this.closed) throw new BusClosedError(`emit('${type}')`);
       if (signal?.aborted) return Promise.reject(signal.reason);
       // Waiting could never help when even an idle pool and an empty queue
-      // cannot hold one job per handler.
-      const jobs = this.#handlers.size === 0 ? 0 : this.#handlers.for(type).length;
+      // cannot hold one job per handler. (Only possible with more handlers
+      // on the bus than that, so the usual emit skips the lookup.)
       const concurrency = this.#pool.concurrency;
-      if (jobs > this.capacity + concurrency) throw new QueueFullError({ type, capacity: this.capacity, needed: jobs, concurrency });
+      if (this.#handlers.size > this.capacity + concurrency) {
+        const jobs = this.#handlers.for(type).length;
+        if (jobs > this.capacity + concurrency) throw new QueueFullError({ type, capacity: this.capacity, needed: jobs, concurrency });
+      }
       // FIFO: a newcomer goes behind producers already waiting.
       if (this.#emitters.size === 0 && this.#publish(type, payload, 'wait')) return Promise.resolve();
       return this.#emitters.wait(type, payload, timeout, signal);
@@ -221,7 +224,7 @@ class EventBus implements WaiterHost {
     this.lastId = event.id;
     this.#published++;
     if (this.history.capacity > 0) this.history.pushEvicting(event);
-    this.#subject.next(event);
+    if (this.#streams.size > 0) this.#streams.next(event);
     this.waiters.dispatch(event);
     if (handlers.length > 0) {
       if (admit) this.#pool.admit(event, handlers, keys);
@@ -259,21 +262,7 @@ class EventBus implements WaiterHost {
         subscriber.complete();
         return undefined;
       }
-      this.#streams++;
-      const subscription = this.#subject.subscribe(
-        compiled === undefined
-          ? subscriber
-          : {
-              next: (event) => {
-                if (compiled.test(event.type)) subscriber.next(event);
-              },
-              complete: () => subscriber.complete(),
-            },
-      );
-      return () => {
-        this.#streams--;
-        subscription.unsubscribe();
-      };
+      return this.#streams.add(compiled, subscriber);
     });
   }
 
@@ -438,7 +427,7 @@ class EventBus implements WaiterHost {
       queued: this.#pool.queued,
       running: this.#pool.running,
       waiters: this.waiters.size,
-      subscriptions: this.#streams + this.#handlers.size,
+      subscriptions: this.#streams.size + this.#handlers.size,
       pendingRequests: this.#requests.size,
       tracked: this.#life.tracked,
       emitters: this.#emitters.size,
@@ -457,7 +446,7 @@ class EventBus implements WaiterHost {
     this.#emitters.rejectAll(new BusClosedError('keep waiting in emit()'));
     this.waiters.failAll(new BusClosedError('keep waiting'));
     this.#requests.rejectAll(new BusClosedError('wait for a reply'));
-    this.#subject.complete();
+    this.#streams.complete();
     const cancel = (): void => this.#pool.cancelAll(new BusClosedError('finish this handler job'));
     if (!drain) cancel();
     this.#closing = this.#drain(timeout, cancel).then(() => {

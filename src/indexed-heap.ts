@@ -53,6 +53,17 @@ export class IndexedHeap<T extends HeapEntry> {
     return top;
   }
 
+  /**
+   * Moves an entry to its place after its `due` changed, keeping its `seq`:
+   * one sift instead of a remove and a push.
+   */
+  update(entry: T): void {
+    const i = entry.slot;
+    if (i < 0 || this.#items[i] !== entry) return;
+    this.#up(i);
+    this.#down(entry.slot);
+  }
+
   /** Removes an entry wherever it is; a no-op when it is not in the heap. */
   remove(entry: T): void {
     const i = entry.slot;

@@ -90,17 +90,24 @@ class JobContext implements CancellableContext {
 /** One handler call for one event. */
 export class Job {
   nextInLane: Job | undefined;
-  // Arrival-order list of all queued jobs.
+  // While queued: the arrival-order list of all queued jobs. While running:
+  // the list of running jobs (a job is in one list at a time, so the links
+  // are shared; a Set of running jobs cost a hash insert and delete per job).
   prev: Job | undefined;
   next: Job | undefined;
+  /** Set while the job runs, cleared when it finishes. */
   context: JobContext | undefined;
 
   constructor(
     readonly seq: number,
     readonly event: BusEvent,
-    readonly handler: HandlerEntry,
     readonly lane: Lane,
   ) {}
+
+  /** The handler to call (a getter, not a field: the lane knows it, and 8 bytes per queued job add up). */
+  get handler(): HandlerEntry {
+    return this.lane.handler;
+  }
 
   /** Aborts the signal the handler received. */
   cancel(reason: unknown): void {
@@ -139,7 +146,8 @@ export class HandlerPool {
   readonly #events: PoolEvents;
   /** Handlers with a job allowed to start, by that job's sequence number. */
   readonly #ready = new IndexedHeap<HandlerEntry>();
-  readonly #runningJobs = new Set<Job>();
+  /** Most recently started running job (running jobs form a list through prev/next). */
+  #lastStarted: Job | undefined;
   #oldest: Job | undefined;
   #newest: Job | undefined;
   #seq = 0;
@@ -219,7 +227,9 @@ export class HandlerPool {
       this.#removeQueued(job);
       this.#events.dropped(job, 'closed');
     }
-    for (const job of this.#runningJobs) job.cancel(reason);
+    // Aborting runs the handlers' abort listeners, but a job can only finish
+    // on a later microtask, so the list does not change under this walk.
+    for (let job = this.#lastStarted; job !== undefined; job = job.prev) job.cancel(reason);
   }
 
   /** Starts queued jobs while slots are free. Re-entrant calls fold into the running loop. */
@@ -252,7 +262,7 @@ export class HandlerPool {
     } else {
       lane = handler.lane ??= new Lane(handler, Infinity, undefined);
     }
-    const job = new Job(this.#seq++, event, handler, lane);
+    const job = new Job(this.#seq++, event, lane);
     lane.push(job);
     this.queued++;
     job.prev = this.#newest;
@@ -307,24 +317,32 @@ export class HandlerPool {
       this.#ready.remove(handler);
       return;
     }
-    if (handler.slot >= 0 && handler.due === top.due) return;
-    this.#ready.remove(handler);
+    if (handler.slot >= 0) {
+      if (handler.due !== top.due) {
+        handler.due = top.due;
+        this.#ready.update(handler);
+      }
+      return;
+    }
     handler.due = top.due;
     this.#ready.push(handler);
   }
 
   #startNext(handler: HandlerEntry): void {
     const lane = handler.lanes.peek()!;
-    handler.lanes.remove(lane);
     const job = lane.shift();
     this.queued--;
     this.#unlink(job);
     lane.running++;
     handler.running++;
     this.running++;
+    // Job sequence numbers are unique, so lanes (and handlers) never tie on
+    // `due` and re-sifting in place orders them as a remove + push would.
     if (lane.size > 0 && lane.running < lane.limit) {
       lane.due = lane.head!.seq;
-      handler.lanes.push(lane);
+      handler.lanes.update(lane);
+    } else {
+      handler.lanes.remove(lane);
     }
     this.#refresh(handler);
     this.#run(job);
@@ -333,7 +351,9 @@ export class HandlerPool {
   #run(job: Job): void {
     const context = new JobContext();
     job.context = context;
-    this.#runningJobs.add(job);
+    job.prev = this.#lastStarted;
+    if (this.#lastStarted !== undefined) this.#lastStarted.next = job;
+    this.#lastStarted = job;
     let result: unknown;
     try {
       result = job.handler.fn(job.event.payload, job.event, context);
@@ -357,7 +377,12 @@ export class HandlerPool {
   }
 
   #finish(job: Job, failed: boolean, error: unknown): void {
-    if (!this.#runningJobs.delete(job)) return; // settled twice by a misbehaving thenable
+    if (job.context === undefined) return; // settled twice by a misbehaving thenable
+    job.context = undefined;
+    if (job.next === undefined) this.#lastStarted = job.prev;
+    else job.next.prev = job.prev;
+    if (job.prev !== undefined) job.prev.next = job.next;
+    job.prev = job.next = undefined;
     const lane = job.lane;
     const handler = job.handler;
     lane.running--;

@@ -54,8 +54,15 @@ export class RingBuffer<T> implements Iterable<T> {
    */
   pushEvicting(item: T): T | undefined {
     if (this.capacity === 0) return item;
-    const evicted = this.#size === this.capacity ? this.shift() : undefined;
-    this.#write(item);
+    if (this.#size < this.capacity) {
+      this.#write(item);
+      return undefined;
+    }
+    // Full (the steady state of the history, once per publish): the oldest
+    // slot becomes the newest, one write instead of a shift and a push.
+    const evicted = this.#items[this.#head];
+    this.#items[this.#head] = item;
+    this.#head = this.#head + 1 === this.capacity ? 0 : this.#head + 1;
     return evicted;
   }
 
