@@ -251,7 +251,10 @@ function isIndexable(value: unknown): value is IndexableValue {
 
 function findPinned(node: Node, path: readonly string[]): PinnedField | undefined {
   if (node.kind === 'value' && isIndexable(node.expected)) {
-    return { path: internList(keyOf(path), path), pathKey: path.join('\u0000'), value: node.expected };
+    // One unambiguous key serves both: joining with a separator would let
+    // { 'a\u0000b': 1 } and { a: { b: 1 } } share an index entry.
+    const key = keyOf(path);
+    return { path: internList(key, path), pathKey: key, value: node.expected };
   }
   if (node.kind === 'field') {
     return findPinned({ kind: 'value', expected: node.expected }, [...path, node.key]);

@@ -486,7 +486,7 @@ describe('compileMatcher: pinned field', () => {
 
   it('pins a nested field with its full path', () => {
     const pinned = compile({ check: () => true, req: { headers: { accept: 'json' } }, status: 200 }).pinned;
-    expect(pinned).toEqual({ path: ['req', 'headers', 'accept'], pathKey: 'req\u0000headers\u0000accept', value: 'json' });
+    expect(pinned).toEqual({ path: ['req', 'headers', 'accept'], pathKey: '\u0000["req","headers","accept"]', value: 'json' });
   });
 
   it('pins null, booleans, bigints and NaN, but not undefined or objects', () => {
@@ -510,9 +510,9 @@ describe('compileMatcher: pinned field', () => {
   });
 
   it('pins the value itself (empty path) for a string or other primitive matcher', () => {
-    expect(compile('order.created').pinned).toEqual({ path: [], pathKey: '', value: 'order.created' });
-    expect(compile(42).pinned).toEqual({ path: [], pathKey: '', value: 42 });
-    expect(compile(null).pinned).toEqual({ path: [], pathKey: '', value: null });
+    expect(compile('order.created').pinned).toEqual({ path: [], pathKey: '\u0000[]', value: 'order.created' });
+    expect(compile(42).pinned).toEqual({ path: [], pathKey: '\u0000[]', value: 42 });
+    expect(compile(null).pinned).toEqual({ path: [], pathKey: '\u0000[]', value: null });
   });
 
   it('pins a field that readPath reads back from every matching payload', () => {
