@@ -5,6 +5,11 @@
 // per publish than a bare Subject — it builds the envelope (id, time), keeps
 // it in the history ring buffer and asks the waiter index — which is why the
 // target is a ratio (≥ 0.5× `Subject.next`), not parity.
+//
+// The peer cases below repeat the same few lines on purpose: a shared helper
+// would make its `emitter.emit` call site see every library's class, turn
+// polymorphic, and slow down whichever peer it met last. One copy per
+// library keeps each measured call site monomorphic (see harness.mjs).
 import EventEmitter2 from 'eventemitter2';
 import Emittery from 'emittery';
 import EventEmitter3 from 'eventemitter3';
