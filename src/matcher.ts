@@ -57,7 +57,10 @@ export type IndexableValue = string | number | boolean | bigint | null;
 export interface PinnedField {
   /** Property names from the root value to the field; empty for the value itself. */
   readonly path: readonly string[];
-  /** `path` joined into one Map key. */
+  /**
+   * One Map key for `path`, distinct for distinct paths: the name itself for
+   * a one-name path, otherwise NUL followed by the path's JSON.
+   */
   readonly pathKey: string;
   /** The exact value the field must have. */
   readonly value: IndexableValue;
@@ -202,7 +205,8 @@ function compileNode(matcher: unknown, seen: Set<object>, path: readonly string[
       // Array.from visits holes (as undefined); `map` would leave them empty.
       return { kind: 'array', items: Array.from(matcher, (item: unknown, i) => compileNode(item, seen, [...path, String(i)])) };
     }
-    const keys = internKeys(Object.keys(matcher));
+    const names = Object.keys(matcher);
+    const keys = internList(keyOf(names), names);
     const nodes = keys.map((key) => compileNode((matcher as Record<string, unknown>)[key], seen, [...path, key]));
     if (nodes.length === 1 && nodes[0]!.kind === 'value') return { kind: 'field', key: keys[0]!, expected: nodes[0]!.expected };
     return { kind: 'object', keys, nodes };
@@ -287,10 +291,6 @@ function internList(key: string, list: readonly string[]): readonly string[] {
   const frozen = Object.freeze([...list]);
   lists.set(key, frozen);
   return frozen;
-}
-
-function internKeys(keys: readonly string[]): readonly string[] {
-  return internList(keyOf(keys), keys);
 }
 
 /**

@@ -20,6 +20,11 @@ type Events = {
   'user.renamed': { id: string; name: string };
 };
 
+/** What a responder that honours its signal returns: settles only by rejecting with the abort reason. */
+function untilAborted<T>(signal: AbortSignal): Promise<T> {
+  return new Promise<T>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+}
+
 /** A bus on virtual time; `errors` collects what reaches errors$. */
 function setup(options: Parameters<typeof createBus>[0] = {}) {
   const scheduler = new VirtualScheduler();
@@ -181,7 +186,7 @@ describe('bus.request', () => {
   it('uses the bus defaultTimeout, and 0 means no timeout', async () => {
     const { bus, scheduler } = setup({ defaultTimeout: 100 });
     // Stops when its signal aborts, as a responder should.
-    bus.handle('math.square', (_n, { signal }) => new Promise<number>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason))));
+    bus.handle('math.square', (_n, { signal }) => untilAborted<number>(signal));
     const timed = bus.request('math.square', 1).catch((e: unknown) => e);
     const untimed = bus.request('math.square', 2, { timeout: 0 });
     scheduler.advance(100);
@@ -290,7 +295,7 @@ describe('bus.request', () => {
     let responderSignal: AbortSignal | undefined;
     bus.handle('user.get', (_p, { signal }) => {
       responderSignal = signal;
-      return new Promise<never>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+      return untilAborted<never>(signal);
     });
     const reply = bus.request('user.get', { id: '1' }, { timeout: 0 }).catch((e: unknown) => e);
     await bus.close();
