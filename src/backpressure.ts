@@ -3,17 +3,26 @@
  * first-come first-served. A producer loop `for (…) await bus.emit(…)` thus
  * runs at the speed of the handlers, and memory stays bounded by `capacity`
  * queued jobs plus one waiting event per producer.
+ *
+ * While a waiting emitter's event is being published, an abort or deadline
+ * is held back, so what the event's subscribers do (abort the emitter's
+ * signal) cannot turn a published event into a rejected emit: it settles by
+ * its first outcome.
  */
-import { addAbortTarget, removeAbortTarget, type AbortTarget } from './abort-listeners.js';
-import { deadlinesOf, type DeadlineTarget } from './deadlines.js';
-import { QueueFullError } from './errors.js';
 import type { SchedulerLike } from 'rxjs';
+import { captureAsyncContext } from './async-context.js';
+import { QueueFullError } from './errors.js';
+import { Pending } from './pending.js';
+import type { ContextScope } from './pool.js';
 
 /** What the emitter queue needs of its bus. */
 export interface EmitHost {
   readonly scheduler: SchedulerLike;
   readonly capacity: number;
-  /** Publishes the event if its jobs fit in the queue now; false (and nothing done) otherwise. */
+  /**
+   * Publishes the event if its jobs fit now; false (and nothing done)
+   * otherwise. Throws what publishing throws (the bus closed meanwhile).
+   */
   tryPublish(type: string, payload: unknown): boolean;
   /** The queue slots the event's jobs would need (for the timeout message). */
   slotsNeeded(type: string, payload: unknown): number;
@@ -21,31 +30,56 @@ export interface EmitHost {
   changed(): void;
 }
 
-class WaitingEmitter implements DeadlineTarget, AbortTarget {
-  due = 0;
-  seq = 0;
-  slot = -1;
+class WaitingEmitter extends Pending {
   prev: WaitingEmitter | undefined;
   next: WaitingEmitter | undefined;
-  queued = true;
+  /** The async context of the `emit` call: the event is published in it. */
+  readonly scope: ContextScope | undefined = captureAsyncContext?.();
+  /**
+   * Set while its event is being published: an abort or deadline then is
+   * kept here, and applies only if the event did not fit after all.
+   */
+  interrupted: (() => void) | undefined;
+  publishing = false;
 
   constructor(
     private readonly queue: EmitterQueue,
     readonly type: string,
     readonly payload: unknown,
-    readonly timeout: number,
-    readonly signal: AbortSignal | undefined,
+    timeout: number,
+    signal: AbortSignal | undefined,
     readonly resolve: () => void,
     readonly reject: (error: unknown) => void,
-  ) {}
+  ) {
+    super({ timeout, signal, scheduler: queue.host.scheduler });
+  }
 
   onDeadline(): void {
-    const needed = this.queue.host.slotsNeeded(this.type, this.payload);
-    this.queue.settle(this, new QueueFullError({ type: this.type, capacity: this.queue.host.capacity, needed, waited: this.timeout }));
+    if (this.publishing) {
+      this.interrupted ??= () => this.onDeadline();
+      return;
+    }
+    if (this.closed || this.abortedFirst()) return;
+    const { host } = this.queue;
+    const needed = host.slotsNeeded(this.type, this.payload);
+    this.queue.settle(this, new QueueFullError({ type: this.type, capacity: host.capacity, needed, waited: this.timing.timeout }));
   }
 
   onAbort(reason: unknown): void {
     this.queue.settle(this, reason);
+  }
+
+  /** Publishes in the emit's async context; see `interrupted`. */
+  publish(): boolean {
+    const { host } = this.queue;
+    this.publishing = true;
+    try {
+      return this.scope === undefined
+        ? host.tryPublish(this.type, this.payload)
+        : this.scope.runInAsyncScope(host.tryPublish, host, this.type, this.payload);
+    } finally {
+      this.publishing = false;
+    }
   }
 }
 
@@ -63,18 +97,23 @@ export class EmitterQueue {
   #head: WaitingEmitter | undefined;
   #tail: WaitingEmitter | undefined;
   #serving = false;
+  #closed = false;
 
   constructor(readonly host: EmitHost) {}
 
   /**
    * Waits in line until the event fits, then publishes it. The caller has
-   * already checked that it does not fit now (or that others wait before it).
+   * already checked that it does not fit now (or that others wait before it)
+   * and that the signal is not aborted.
    */
   wait(type: string, payload: unknown, timeout: number, signal: AbortSignal | undefined): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const emitter = new WaitingEmitter(this, type, payload, timeout, signal, resolve, reject);
-      if (signal !== undefined) addAbortTarget(signal, emitter);
-      if (timeout > 0 && timeout !== Infinity) deadlinesOf(this.host.scheduler).add(emitter, timeout);
+      if (!emitter.arm()) {
+        emitter.closed = true;
+        reject(signal!.reason);
+        return;
+      }
       emitter.prev = this.#tail;
       if (this.#tail === undefined) this.#head = emitter;
       else this.#tail.next = emitter;
@@ -87,35 +126,70 @@ export class EmitterQueue {
   /** Publishes waiting events, in order, while the head fits. */
   serve(): void {
     // Called after every pool step; almost always nobody waits.
-    if (this.#head === undefined || this.#serving) return;
+    if (this.#head === undefined || this.#serving || this.#closed) return;
     this.#serving = true;
     try {
-      for (let head = this.#head; head !== undefined; head = this.#head) {
-        if (!this.host.tryPublish(head.type, head.payload)) break;
-        this.settle(head, undefined, true);
+      for (let head = this.#head; head !== undefined && !this.#closed; head = this.#head) {
+        if (head.abortedFirst()) continue;
+        let published: boolean;
+        try {
+          published = head.publish();
+        } catch (error) {
+          this.settle(head, error);
+          continue;
+        }
+        const interrupted = head.interrupted;
+        head.interrupted = undefined;
+        if (published) {
+          // Published first: whatever happened meanwhile comes second.
+          this.settle(head, undefined, true);
+        } else if (interrupted !== undefined) {
+          interrupted();
+        } else {
+          break;
+        }
       }
     } finally {
       this.#serving = false;
     }
   }
 
-  /** Rejects every waiting emitter (the bus closed). */
+  /**
+   * Rejects the waiting emitters whose events can never fit (`fits` says
+   * no): they would block the line forever, e.g. after another handler of
+   * their type was added.
+   */
+  rejectImpossible(fits: (type: string, payload: unknown) => boolean, error: (type: string, payload: unknown) => Error): void {
+    for (let emitter = this.#head; emitter !== undefined; ) {
+      const next = emitter.next;
+      if (!fits(emitter.type, emitter.payload)) this.settle(emitter, error(emitter.type, emitter.payload));
+      emitter = next;
+    }
+  }
+
+  /** Rejects every waiting emitter and refuses to serve again (the bus closed). */
   rejectAll(error: unknown): void {
-    while (this.#head !== undefined) this.settle(this.#head, error);
+    this.#closed = true;
+    for (let emitter = this.#head; emitter !== undefined; ) {
+      const next = emitter.next;
+      this.settle(emitter, error);
+      emitter = next;
+    }
   }
 
   /** Takes an emitter out of line and settles it. @internal */
   settle(emitter: WaitingEmitter, error: unknown, published = false): void {
-    if (!emitter.queued) return;
-    emitter.queued = false;
+    if (emitter.publishing && !published) {
+      emitter.interrupted ??= () => this.settle(emitter, error);
+      return;
+    }
+    if (!emitter.settle()) return;
     if (emitter.prev === undefined) this.#head = emitter.next;
     else emitter.prev.next = emitter.next;
     if (emitter.next === undefined) this.#tail = emitter.prev;
     else emitter.next.prev = emitter.prev;
     emitter.prev = emitter.next = undefined;
     this.size--;
-    if (emitter.slot >= 0) deadlinesOf(this.host.scheduler).remove(emitter);
-    if (emitter.signal !== undefined) removeAbortTarget(emitter.signal, emitter);
     if (published) emitter.resolve();
     else {
       emitter.reject(error);

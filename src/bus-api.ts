@@ -23,8 +23,9 @@ import type { Matcher } from './matcher.js';
 import type { DropReason } from './pool.js';
 import type { Cursor, WaitForOptions } from './waiter.js';
 
-/** What `publish` does when the handler queue has no room for an event's jobs. */
-export type OverflowPolicy = 'error' | 'drop-newest' | 'drop-oldest';
+import type { OverflowPolicy } from './overflow.js';
+
+export type { OverflowPolicy } from './overflow.js';
 
 /**
  * Options of {@link createBus}; all optional.

@@ -1,12 +1,16 @@
 /**
- * `createBus`: wires the parts together.
+ * `createBus`: wires the parts together and checks public arguments at the
+ * boundary. Each part has one job:
+ * - dispatch.ts: admission and delivery of a published event (and the
+ *   re-entrancy model);
+ * - pool.ts: the bounded handler pool; backpressure.ts: waiting emitters;
+ * - handler-registry.ts, event-streams.ts, waiter-index.ts: who listens;
+ * - request.ts: request/reply; lifecycle.ts: track/settled;
+ * - shutdown.ts: close; error-reporter.ts: errors$; stats-feed.ts: stats$.
  *
- * A published event goes, in this order, to: the history ring buffer, the
- * `events$` streams (synchronously, see event-streams.ts), the waiter index
- * (candidate waiters only), and the handler pool (one job per matching
- * handler, admitted whole or not at all under the overflow policy).
+ * Everything here is private: what a user can reach is the `Bus` interface.
  */
-import { asyncScheduler, config, Observable, Subject, Subscription, type SchedulerLike, type Subscriber } from 'rxjs';
+import { asyncScheduler, Observable, Subject, Subscription } from 'rxjs';
 import { addAbortTarget, removeAbortTarget } from './abort-listeners.js';
 import { EmitterQueue } from './backpressure.js';
 import type {
@@ -19,61 +23,63 @@ import type {
   EmitOptions,
   HandleOptions,
   OnOptions,
-  OverflowPolicy,
   RequestOptions,
 } from './bus-api.js';
-import { deadlinesOf, type DeadlineTarget } from './deadlines.js';
+import { Dispatcher } from './dispatch.js';
 import { BusClosedError, HandlerError, QueueFullError } from './errors.js';
+import { ErrorReporter } from './error-reporter.js';
 import type { BusEvent, EventMap, ReplyPayload } from './event-map.js';
 import { EventStreams } from './event-streams.js';
 import { HandlerEntry, HandlerRegistry, type HandlerFn, type KeyFn } from './handler-registry.js';
 import { Lifecycle } from './lifecycle.js';
 import type { Matcher } from './matcher.js';
+import { OVERFLOW_POLICIES, type OverflowPolicy } from './overflow.js';
 import { compilePattern } from './pattern.js';
-import { HandlerPool, type DropReason, type Job } from './pool.js';
+import { HandlerPool, type DropReason } from './pool.js';
 import { RequestRegistry, type Responder } from './request.js';
 import { RingBuffer } from './ring-buffer.js';
-import { assertCount, assertEventType, assertPattern, assertSignal, assertTimeout, describeArgument } from './validate.js';
-import { createWaiter$, waitForEvent, type Cursor, type WaitForOptions, type WaiterHost } from './waiter.js';
+import { Shutdown } from './shutdown.js';
+import { StatsFeed } from './stats-feed.js';
+import {
+  assertBoolean,
+  assertCount,
+  assertEventType,
+  assertOneOf,
+  assertPattern,
+  assertScheduler,
+  assertSignal,
+  assertTimeout,
+  describeArgument,
+  optionsOf,
+} from './validate.js';
+import { createWaiter$, waitForEvent, type Cursor, type WaiterHost, type WaitForOptions } from './waiter.js';
 import { WaiterIndex } from './waiter-index.js';
 
-const OVERFLOW_POLICIES: readonly OverflowPolicy[] = ['error', 'drop-newest', 'drop-oldest'];
-const NO_HANDLERS: readonly HandlerEntry[] = [];
-
-class EventBus implements WaiterHost {
-  readonly scheduler: SchedulerLike;
-  readonly defaultTimeout: number;
-  readonly history: RingBuffer<BusEvent>;
-  readonly waiters = new WaiterIndex();
-  readonly capacity: number;
-  lastId = 0;
-  closed = false;
-
+class EventBus {
+  readonly #capacity: number;
   readonly #overflow: OverflowPolicy;
-  readonly #onError: ((error: HandlerError) => void) | undefined;
+  readonly #history: RingBuffer<BusEvent>;
+  readonly #waiters = new WaiterIndex();
   readonly #streams = new EventStreams();
-  readonly #errors = new Subject<HandlerError>();
-  readonly #dropped = new Subject<DroppedJob>();
   readonly #handlers = new HandlerRegistry();
+  readonly #dropped = new Subject<DroppedJob>();
+  readonly #errors: ErrorReporter;
   readonly #pool: HandlerPool;
+  readonly #dispatcher: Dispatcher;
   readonly #emitters: EmitterQueue;
   readonly #life: Lifecycle;
   readonly #requests: RequestRegistry;
+  readonly #stats: StatsFeed;
+  readonly #waiterHost: WaiterHost;
+  #closed = false;
+  #shutdown: Shutdown | undefined;
   #handlerOrder = 0;
-  #published = 0;
   #delivered = 0;
   #droppedCount = 0;
   #failed = 0;
-  #closing: Promise<void> | undefined;
-  /** Resolvers waiting for the pool to empty (close with drain). */
-  #drainWaiters: Array<() => void> = [];
-  // stats$ throttling
-  readonly #statsInterval: number;
-  readonly #statsSubscribers = new Set<Subscriber<BusStats>>();
-  #statsTimer: Subscription | undefined;
-  #statsDirty = false;
 
-  constructor(options: BusOptions) {
+  constructor(input: BusOptions | undefined) {
+    const options = optionsOf(input, 'createBus() options');
     const {
       concurrency = 16,
       capacity = 1024,
@@ -89,46 +95,70 @@ class EventBus implements WaiterHost {
     assertCount(history, 'history', 0);
     assertTimeout(defaultTimeout, 'defaultTimeout');
     assertTimeout(statsInterval, 'statsInterval');
-    if (!OVERFLOW_POLICIES.includes(overflow)) {
-      throw new TypeError(
-        `Expected 'overflow' to be one of ${OVERFLOW_POLICIES.map((p) => `'${p}'`).join(', ')}, got ${describeArgument(overflow)}.`,
-      );
-    }
-    if (typeof scheduler?.now !== 'function' || typeof scheduler.schedule !== 'function') {
-      throw new TypeError(`Expected 'scheduler' to be an RxJS SchedulerLike (e.g. asyncScheduler), got ${describeArgument(scheduler)}.`);
-    }
+    assertOneOf(overflow, 'overflow', OVERFLOW_POLICIES);
+    assertScheduler(scheduler);
     if (onError !== undefined && typeof onError !== 'function') {
       throw new TypeError(`Expected 'onError' to be a function, got ${describeArgument(onError)}.`);
     }
-    this.scheduler = scheduler;
-    this.defaultTimeout = defaultTimeout;
-    this.capacity = capacity;
-    this.history = new RingBuffer(history);
+    this.#capacity = capacity;
     this.#overflow = overflow;
-    this.#onError = onError;
-    this.#statsInterval = statsInterval;
+    this.#history = new RingBuffer(history);
+    this.#errors = new ErrorReporter(onError);
+    this.#stats = new StatsFeed(scheduler, statsInterval, () => this.stats());
     this.#pool = new HandlerPool(concurrency, capacity, {
-      settled: (job, failed, error) => this.#jobSettled(job, failed, error),
+      settled: (job, failed, error) => {
+        if (failed) this.#fail(new HandlerError({ event: job.event, handler: job.handler.name, cause: error }));
+        else this.#delivered++;
+        this.#poolChanged();
+      },
       dropped: (job, reason) => this.#jobDropped(job.event, job.handler, reason),
       roomFreed: () => this.#emitters.serve(),
+    });
+    const bus = this;
+    this.#dispatcher = new Dispatcher({
+      handlers: this.#handlers,
+      pool: this.#pool,
+      streams: this.#streams,
+      waiters: this.#waiters,
+      history: this.#history,
+      scheduler,
+      capacity,
+      get closed() {
+        return bus.#closed;
+      },
+      dropped: (event, handler, reason) => this.#jobDropped(event, handler, reason),
+      fail: (error) => this.#errors.report(error),
+      changed: () => this.#changed(),
     });
     this.#emitters = new EmitterQueue({
       scheduler,
       capacity,
-      tryPublish: (type, payload) => this.#publish(type, payload, 'wait'),
-      slotsNeeded: (type, payload) => this.#slotsNeeded(type, payload),
+      tryPublish: (type, payload) => this.#dispatcher.publish(type, payload, 'wait'),
+      slotsNeeded: (type, payload) => this.#dispatcher.slotsNeeded(type, payload),
       changed: () => this.#changed(),
     });
-    const bus = this;
+    const dispatcher = this.#dispatcher;
+    this.#waiterHost = {
+      waiters: this.#waiters,
+      history: this.#history,
+      scheduler,
+      defaultTimeout,
+      get lastId() {
+        return dispatcher.lastId;
+      },
+      get closed() {
+        return bus.#closed;
+      },
+    };
     this.#requests = new RequestRegistry({
       scheduler,
       defaultTimeout,
       capacity,
       get closed() {
-        return bus.closed;
+        return bus.#closed;
       },
       get lastId() {
-        return bus.lastId;
+        return dispatcher.lastId;
       },
       publish: (type, payload) => this.publish(type, payload),
       publishReply: (type, payload) => this.#publishReply(type, payload),
@@ -138,119 +168,41 @@ class EventBus implements WaiterHost {
     this.#life = new Lifecycle(() => this.#pool.queued > 0 || this.#pool.running > 0 || this.#emitters.size > 0);
   }
 
+  /** True once `close()` was called: nothing is admitted any more. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   // ---------------------------------------------------------------- publish
 
   publish(type: string, payload?: unknown): void {
-    assertEventType(type);
-    if (this.closed) throw new BusClosedError(`publish('${type}')`);
-    this.#publish(type, payload, this.#overflow);
+    assertPublishable(type);
+    if (this.#closed) throw new BusClosedError(`publish('${type}')`);
+    this.#dispatcher.publish(type, payload, this.#overflow);
   }
 
-  emit(type: string, payload: unknown, options: EmitOptions = {}): Promise<void> {
+  emit(type: string, payload: unknown, options?: EmitOptions): Promise<void> {
     try {
-      assertEventType(type);
-      const { timeout = 0, signal } = options;
+      assertPublishable(type);
+      const { timeout = 0, signal } = optionsOf(options, 'emit() options');
       assertTimeout(timeout, 'timeout');
       if (signal !== undefined) assertSignal(signal);
-      if (this.closed) throw new BusClosedError(`emit('${type}')`);
+      if (this.#closed) throw new BusClosedError(`emit('${type}')`);
       if (signal?.aborted) return Promise.reject(signal.reason);
       // Waiting could never help when even an idle pool and an empty queue
-      // cannot hold one job per handler. (Only possible with more handlers
-      // on the bus than that, so the usual emit skips the lookup.)
-      const concurrency = this.#pool.concurrency;
-      if (this.#handlers.size > this.capacity + concurrency) {
-        const jobs = this.#handlers.for(type).length;
-        if (jobs > this.capacity + concurrency) throw new QueueFullError({ type, capacity: this.capacity, needed: jobs, concurrency });
-      }
+      // cannot hold one job per handler.
+      if (!this.#dispatcher.canEverFit(type)) throw this.#neverFits(type);
       // FIFO: a newcomer goes behind producers already waiting.
-      if (this.#emitters.size === 0 && this.#publish(type, payload, 'wait')) return Promise.resolve();
+      if (this.#emitters.size === 0 && this.#dispatcher.publish(type, payload, 'wait')) return Promise.resolve();
       return this.#emitters.wait(type, payload, timeout, signal);
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  /**
-   * The one publish path. `policy` is the overflow policy, or `'wait'` for
-   * emit: then nothing happens and it returns false when the jobs do not fit.
-   */
-  #publish(type: string, payload: unknown, policy: OverflowPolicy | 'wait'): boolean {
-    let handlers = this.#handlers.size === 0 ? NO_HANDLERS : this.#handlers.for(type);
-    // The envelope exists before the event is published, because key
-    // functions receive it; its id is taken only if it is published.
-    const event: BusEvent = { type, payload, id: this.lastId + 1, time: this.scheduler.now() };
-    let keys: Array<string | number | undefined> | undefined;
-    let keyErrors: HandlerError[] | undefined;
-    let admit = true;
-    if (handlers.length > 0) {
-      if (this.#handlers.keyed > 0) {
-        keys = [];
-        const kept: HandlerEntry[] = [];
-        for (const h of handlers) {
-          let key: string | number | undefined;
-          if (h.key !== undefined) {
-            try {
-              key = checkKey(h.key(payload, event));
-            } catch (cause) {
-              // A handler whose key function throws gets no job for this event.
-              (keyErrors ??= []).push(new HandlerError({ event, handler: h.name, cause }));
-              continue;
-            }
-          }
-          kept.push(h);
-          keys.push(key);
-        }
-        handlers = kept;
-      }
-      const needed = this.#pool.queueSlotsNeeded(handlers, keys);
-      const room = this.#pool.room;
-      if (needed > room) {
-        switch (policy) {
-          case 'wait':
-            return false;
-          case 'error':
-            throw new QueueFullError({ type, capacity: this.capacity, needed });
-          case 'drop-newest':
-            admit = false;
-            break;
-          case 'drop-oldest':
-            if (needed <= this.capacity) this.#pool.evictOldest(needed - room);
-            else admit = false;
-            break;
-        }
-      }
-    }
-
-    this.lastId = event.id;
-    this.#published++;
-    if (this.history.capacity > 0) this.history.pushEvicting(event);
-    if (this.#streams.size > 0) this.#streams.next(event);
-    this.waiters.dispatch(event);
-    if (handlers.length > 0) {
-      if (admit) this.#pool.admit(event, handlers, keys);
-      else for (const h of handlers) this.#jobDropped(event, h, 'drop-newest');
-    }
-    if (keyErrors !== undefined) for (const error of keyErrors) this.#fail(error);
-    this.#changed();
-    return true;
-  }
-
-  #slotsNeeded(type: string, payload: unknown): number {
-    if (this.#handlers.size === 0) return 0;
-    const handlers = this.#handlers.for(type);
-    if (handlers.length === 0) return 0;
-    const event: BusEvent = { type, payload, id: this.lastId + 1, time: this.scheduler.now() };
-    let keys: Array<string | number | undefined> | undefined;
-    if (this.#handlers.keyed > 0) {
-      keys = handlers.map((h) => {
-        try {
-          return h.key === undefined ? undefined : checkKey(h.key(payload, event));
-        } catch {
-          return undefined; // counted as needing a slot; the real publish reports the failure
-        }
-      });
-    }
-    return this.#pool.queueSlotsNeeded(handlers, keys);
+  #neverFits(type: string): QueueFullError {
+    const needed = this.#handlers.for(type).length;
+    return new QueueFullError({ type, capacity: this.#capacity, needed, concurrency: this.#pool.concurrency });
   }
 
   // ---------------------------------------------------------------- streams
@@ -258,7 +210,7 @@ class EventBus implements WaiterHost {
   events$(pattern?: string): Observable<BusEvent> {
     const compiled = pattern === undefined ? undefined : compilePattern(pattern);
     return new Observable<BusEvent>((subscriber) => {
-      if (this.closed) {
+      if (this.#closed) {
         subscriber.complete();
         return undefined;
       }
@@ -267,7 +219,7 @@ class EventBus implements WaiterHost {
   }
 
   get errors$(): Observable<HandlerError> {
-    return this.#errors.asObservable();
+    return this.#errors.errors$;
   }
 
   get dropped$(): Observable<DroppedJob> {
@@ -275,34 +227,24 @@ class EventBus implements WaiterHost {
   }
 
   get stats$(): Observable<BusStats> {
-    return new Observable<BusStats>((subscriber) => {
-      subscriber.next(this.stats());
-      if (this.#closing !== undefined) {
-        subscriber.complete();
-        return undefined;
-      }
-      this.#statsSubscribers.add(subscriber);
-      return () => {
-        this.#statsSubscribers.delete(subscriber);
-        if (this.#statsSubscribers.size === 0) this.#stopStatsTimer();
-      };
-    });
+    return this.#stats.stats$;
   }
 
   // ---------------------------------------------------------------- handlers
 
-  on(pattern: string, handler: HandlerFn, options: OnOptions<unknown, BusEvent> = {}): Subscription {
+  on(pattern: string, handler: HandlerFn, options?: OnOptions<unknown, BusEvent>): Subscription {
     assertPattern(pattern);
     if (typeof handler !== 'function') {
       throw new TypeError(`Expected the handler for '${pattern}' to be a function, got ${describeArgument(handler)}.`);
     }
-    const { concurrency = Infinity, key, signal, name = handler.name || undefined } = options;
+    const { concurrency = Infinity, key, signal, name = handler.name || undefined } = optionsOf(options, 'on() options');
     if (concurrency !== Infinity) assertCount(concurrency, 'concurrency', 1);
     if (key !== undefined && typeof key !== 'function') {
       throw new TypeError(`Expected 'key' to be a function (payload, event) => string | number, got ${describeArgument(key)}.`);
     }
     if (signal !== undefined) assertSignal(signal);
-    if (this.closed) throw new BusClosedError(`on('${pattern}')`);
+    if (name !== undefined && typeof name !== 'string') throw new TypeError(`Expected 'name' to be a string, got ${describeArgument(name)}.`);
+    if (this.#closed) throw new BusClosedError(`on('${pattern}')`);
     const entry = new HandlerEntry(this.#handlerOrder++, compilePattern(pattern), handler, concurrency, key as KeyFn | undefined, name);
     return this.#register(entry, signal);
   }
@@ -320,6 +262,13 @@ class EventBus implements WaiterHost {
       this.#changed();
     });
     if (signal !== undefined) addAbortTarget(signal, abortTarget!);
+    // One more handler may make a waiting emitter's event too big to ever fit.
+    if (this.#emitters.size > 0) {
+      this.#emitters.rejectImpossible(
+        (type) => this.#dispatcher.canEverFit(type),
+        (type) => this.#neverFits(type),
+      );
+    }
     this.#changed();
     return subscription;
   }
@@ -327,88 +276,59 @@ class EventBus implements WaiterHost {
   // ---------------------------------------------------------------- request / reply
 
   handle(type: string, responder: Responder, options?: HandleOptions): Subscription {
-    return this.#requests.handle(type, responder, options);
+    return this.#requests.handle(type, responder, optionsOf(options, 'handle() options'));
   }
 
   request(type: string, payload: unknown, options?: RequestOptions): Promise<unknown> {
-    return this.#requests.request(type, payload, options);
+    try {
+      return this.#requests.request(type, payload, optionsOf(options, 'request() options'));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** Publishes a reply event for observers. A reply that cannot be published is reported, never thrown at the responder. */
   #publishReply(type: string, payload: ReplyPayload<unknown>): void {
-    if (this.closed) return;
+    if (this.#closed) return;
     const replyType = `$reply.${type}`;
     try {
-      this.#publish(replyType, payload, this.#overflow);
+      this.#dispatcher.publish(replyType, payload, this.#overflow);
     } catch (cause) {
       this.#fail(new HandlerError({ event: { type: replyType, id: payload.requestId }, handler: undefined, cause }));
     }
   }
 
-  #jobSettled(job: Job, failed: boolean, error: unknown): void {
-    if (failed) {
-      this.#failed++;
-      this.#fail(new HandlerError({ event: job.event, handler: job.handler.name, cause: error }));
-    } else {
-      this.#delivered++;
-    }
-    this.#afterPoolChange();
-  }
-
   #jobDropped(event: BusEvent, handler: HandlerEntry, reason: DropReason): void {
     this.#droppedCount++;
     if (handler.responder) this.#requests.dropped(event, reason);
-    if (this.#dropped.observed) this.#dropped.next({ event, handler: handler.name, reason });
-    this.#afterPoolChange();
+    if (this.#dropped.observed) this.#dropped.next(Object.freeze({ event, handler: handler.name, reason }));
+    this.#poolChanged();
   }
 
-  #afterPoolChange(): void {
-    this.#changed();
-    this.#life.check();
-    if (this.#drainWaiters.length > 0 && this.#pool.queued === 0 && this.#pool.running === 0) {
-      const waiting = this.#drainWaiters;
-      this.#drainWaiters = [];
-      for (const resolve of waiting) resolve();
-    }
-  }
-
-  /** Reports a handler failure: errors$, else onError, else RxJS's unhandled-error hook, else the console. */
   #fail(error: HandlerError): void {
-    if (this.#errors.observed) {
-      this.#errors.next(error);
-      return;
-    }
-    if (this.#onError !== undefined) {
-      try {
-        this.#onError(error);
-        return;
-      } catch (thrown) {
-        reportUnhandled(thrown);
-        return;
-      }
-    }
-    reportUnhandled(error);
+    this.#failed++;
+    this.#errors.report(error);
   }
 
   // ---------------------------------------------------------------- waiting
 
   waitFor(pattern: string, matcher?: Matcher<unknown, BusEvent>, options?: WaitForOptions): Promise<BusEvent> {
-    return waitForEvent(this, pattern, matcher, options);
+    return waitForEvent(this.#waiterHost, pattern, matcher, options);
   }
 
   waitFor$(pattern: string, matcher?: Matcher<unknown, BusEvent>, options?: WaitForOptions): Observable<BusEvent> {
-    return createWaiter$(this, pattern, matcher, options);
+    return createWaiter$(this.#waiterHost, pattern, matcher, options);
   }
 
   cursor(): Cursor {
-    return this.lastId as Cursor;
+    return this.#dispatcher.lastId as Cursor;
   }
 
   // ---------------------------------------------------------------- lifetime
 
   track<T>(promise?: PromiseLike<T>): (() => void) | PromiseLike<T> {
-    if (promise === undefined) return this.#life.track();
-    if (promise === null || typeof (promise as PromiseLike<T>).then !== 'function') {
+    if (arguments.length === 0) return this.#life.track();
+    if (promise === null || typeof promise !== 'object' || typeof (promise as PromiseLike<T>).then !== 'function') {
       throw new TypeError(`Expected bus.track() to get nothing or a promise, got ${describeArgument(promise)}.`);
     }
     return this.#life.trackPromise(promise);
@@ -420,13 +340,13 @@ class EventBus implements WaiterHost {
 
   stats(): BusStats {
     return {
-      published: this.#published,
+      published: this.#dispatcher.published,
       delivered: this.#delivered,
       dropped: this.#droppedCount,
       failed: this.#failed,
       queued: this.#pool.queued,
       running: this.#pool.running,
-      waiters: this.waiters.size,
+      waiters: this.#waiters.size,
       subscriptions: this.#streams.size + this.#handlers.size,
       pendingRequests: this.#requests.size,
       tracked: this.#life.tracked,
@@ -434,115 +354,76 @@ class EventBus implements WaiterHost {
     };
   }
 
-  close(options: CloseOptions = {}): Promise<void> {
-    if (this.#closing !== undefined) return this.#closing;
-    const { drain = true, timeout = 0 } = options;
+  close(options?: CloseOptions): Promise<void> {
+    let drain: boolean;
+    let timeout: number;
     try {
+      ({ drain = true, timeout = 0 } = optionsOf(options, 'close() options'));
+      assertBoolean(drain, 'drain');
       assertTimeout(timeout, 'timeout');
     } catch (error) {
       return Promise.reject(error);
     }
-    this.closed = true;
+    if (this.#shutdown !== undefined) {
+      this.#shutdown.escalate({ drain, timeout });
+      return this.#shutdown.promise;
+    }
+    // Admission stops now, even in the middle of a publish: the dispatcher
+    // re-checks `closed` after key functions, and emitters are refused.
+    this.#closed = true;
     this.#emitters.rejectAll(new BusClosedError('keep waiting in emit()'));
-    this.waiters.failAll(new BusClosedError('keep waiting'));
+    this.#waiters.failAll(new BusClosedError('keep waiting'));
     this.#requests.rejectAll(new BusClosedError('wait for a reply'));
     this.#streams.complete();
-    const cancel = (): void => this.#pool.cancelAll(new BusClosedError('finish this handler job'));
-    if (!drain) cancel();
-    this.#closing = this.#drain(timeout, cancel).then(() => {
-      for (const entry of this.#handlers.all()) {
-        entry.active = false;
-        this.#handlers.delete(entry);
-      }
-      this.#errors.complete();
-      this.#dropped.complete();
-      this.#stopStatsTimer();
-      const final = this.stats();
-      for (const subscriber of this.#statsSubscribers) {
-        subscriber.next(final);
-        subscriber.complete();
-      }
-      this.#statsSubscribers.clear();
-    });
-    return this.#closing;
+    const pool = this.#pool;
+    this.#shutdown = new Shutdown(
+      {
+        scheduler: this.#waiterHost.scheduler,
+        busy: () => pool.queued > 0 || pool.running > 0,
+        cancel: () => pool.cancelAll(new BusClosedError('finish this handler job')),
+        runningHandlers: () => pool.runningHandlers(),
+        finish: () => this.#finishClose(),
+      },
+      { drain, timeout },
+    );
+    return this.#shutdown.promise;
   }
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
 
-  /** Resolves when the pool is empty, or after `timeout` ms (then cancelling what is left). */
-  #drain(timeout: number, cancel: () => void): Promise<void> {
-    if (this.#pool.queued === 0 && this.#pool.running === 0) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      let done = false;
-      const deadline: DeadlineTarget = {
-        due: 0,
-        seq: 0,
-        slot: -1,
-        onDeadline: () => {
-          if (done) return;
-          done = true;
-          cancel();
-          resolve();
-        },
-      };
-      this.#drainWaiters.push(() => {
-        if (done) return;
-        done = true;
-        if (deadline.slot >= 0) deadlinesOf(this.scheduler).remove(deadline);
-        resolve();
-      });
-      if (timeout > 0 && timeout !== Infinity) deadlinesOf(this.scheduler).add(deadline, timeout);
-    });
-  }
-
-  // ---------------------------------------------------------------- stats$
-
-  /** Something counted by stats() changed: feed stats$ (throttled), if anyone listens. */
-  #changed(): void {
-    if (this.#statsSubscribers.size === 0) return;
-    if (this.#statsTimer !== undefined) {
-      this.#statsDirty = true;
-      return;
+  #finishClose(): void {
+    for (const entry of this.#handlers.all()) {
+      entry.active = false;
+      this.#handlers.delete(entry);
     }
-    this.#emitStats();
-    this.#statsTimer = this.scheduler.schedule(() => this.#statsTick(), this.#statsInterval);
+    this.#errors.complete();
+    this.#dropped.complete();
+    this.#stats.complete();
   }
 
-  #statsTick(): void {
-    this.#statsTimer = undefined;
-    if (!this.#statsDirty) return;
-    this.#statsDirty = false;
-    this.#emitStats();
-    this.#statsTimer = this.scheduler.schedule(() => this.#statsTick(), this.#statsInterval);
+  /** A job ended or was dropped: settled() and a draining close may be done. */
+  #poolChanged(): void {
+    this.#changed();
+    this.#shutdown?.check();
   }
 
-  #emitStats(): void {
-    const snapshot = this.stats();
-    for (const subscriber of [...this.#statsSubscribers]) subscriber.next(snapshot);
-  }
-
-  #stopStatsTimer(): void {
-    this.#statsTimer?.unsubscribe();
-    this.#statsTimer = undefined;
-    this.#statsDirty = false;
+  /** Something counted by stats() changed. */
+  #changed(): void {
+    this.#stats.changed();
+    this.#life.check();
   }
 }
 
-function checkKey(key: unknown): string | number {
-  if (typeof key === 'string' || (typeof key === 'number' && !Number.isNaN(key))) return key;
-  throw new TypeError(`A handler's key function must return a string or a number, got ${describeArgument(key)}.`);
-}
-
-/** Last resort for a failure nobody observes: RxJS's hook when set, else the console. Never a crash. */
-function reportUnhandled(error: unknown): void {
-  if (config.onUnhandledError !== null) {
-    config.onUnhandledError(error);
-    return;
+/** Types starting with `$` are rxbus's own (`$reply.*`): users may watch them, not publish them. */
+function assertPublishable(type: unknown): asserts type is string {
+  assertEventType(type);
+  if (type.charCodeAt(0) === 36 /* $ */) {
+    throw new TypeError(
+      `Event types starting with '$' are reserved for rxbus (such as '$reply.<type>'), got '${type}'. Rename the event type.`,
+    );
   }
-  // eslint-disable-next-line no-console
-  console.error(error);
 }
 
 /**
@@ -561,7 +442,7 @@ function reportUnhandled(error: unknown): void {
  * console.log((await res).payload.status); // 200
  * ```
  */
-export function createBus<E extends EventMap = AnyEvents>(options: BusOptions = {}): Bus<E> {
+export function createBus<E extends EventMap = AnyEvents>(options?: BusOptions): Bus<E> {
   return new EventBus(options) as unknown as Bus<E>;
 }
 

@@ -366,3 +366,33 @@ export class DuplicateResponderError extends RxBusError {
     this.type = type;
   }
 }
+
+/**
+ * `bus.close({ timeout })` gave up waiting for handler jobs: their signals
+ * were aborted, the bus is closed all the same, and this names the handlers
+ * that were still running.
+ *
+ * @example
+ * ```ts
+ * await bus.close({ timeout: 5000 }).catch((err) => {
+ *   if (err instanceof CloseTimeoutError) log.warn(`stuck handlers: ${err.handlers.join(', ')}`);
+ * });
+ * ```
+ */
+export class CloseTimeoutError extends RxBusError {
+  override name = 'CloseTimeoutError';
+  /** How long close() waited, in ms. */
+  readonly timeout: number;
+  /** The names of the handlers still running when it gave up (`'(anonymous)'` for unnamed ones). */
+  readonly handlers: readonly string[];
+  constructor(details: { timeout: number; handlers: ReadonlyArray<string | undefined> }) {
+    const handlers = details.handlers.map((name) => name ?? '(anonymous)');
+    const list = handlers.length === 0 ? 'none' : handlers.map((name) => `'${name}'`).join(', ');
+    super(
+      `close() waited ${details.timeout} ms for handler jobs to finish; ${handlers.length} still running (${list}) ` +
+        `had their signal aborted and the bus is closed. Make long handlers honour their 'signal', or allow a longer timeout.`,
+    );
+    this.timeout = details.timeout;
+    this.handlers = handlers;
+  }
+}

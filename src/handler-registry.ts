@@ -126,7 +126,13 @@ export class HandlerRegistry {
     if (list === undefined) {
       const exact = this.#exact.get(type);
       const found: HandlerEntry[] = exact === undefined ? [] : [...exact];
-      for (const entry of this.#wildcard) if (entry.pattern.test(type)) found.push(entry);
+      // rxbus's own `$` types reach only patterns that ask for them: an
+      // `on('**')` audit handler must not get a job per request reply.
+      const reserved = type.charCodeAt(0) === 36; /* $ */
+      for (const entry of this.#wildcard) {
+        if (reserved && entry.pattern.source.charCodeAt(0) !== 36) continue;
+        if (entry.pattern.test(type)) found.push(entry);
+      }
       found.sort((a, b) => a.order - b.order);
       list = found;
       // Types can be generated without bound (one per id); keep the cache bounded.

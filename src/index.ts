@@ -30,6 +30,7 @@ export {
 export {
   BufferFullError,
   BusClosedError,
+  CloseTimeoutError,
   CommandDroppedError,
   CommandQueueFullError,
   CoordinatorClosedError,

@@ -20,9 +20,7 @@
  * 4. Whatever ends it, `dispose()` removes the deadline, the abort target and
  *    the source (`detach`), exactly once.
  */
-import type { SchedulerLike } from 'rxjs';
-import { addAbortTarget, removeAbortTarget, type AbortTarget } from './abort-listeners.js';
-import { deadlinesOf, type DeadlineTarget } from './deadlines.js';
+import { Pending, type PendingTiming } from './pending.js';
 
 /** Where a wait delivers its outcome: an RxJS Subscriber, or a promise's resolve/reject. */
 export interface WaitSink<T> {
@@ -32,12 +30,7 @@ export interface WaitSink<T> {
 }
 
 /** The timing options every wait shares. */
-export interface WaitTiming {
-  /** ms until the deadline; `0` or `Infinity` for none. */
-  readonly timeout: number;
-  readonly signal: AbortSignal | undefined;
-  readonly scheduler: SchedulerLike;
-}
+export type WaitTiming = PendingTiming;
 
 /**
  * Base of the bus waiter and the `waitFor` operator's subscriber.
@@ -51,19 +44,13 @@ export interface WaitTiming {
  * }
  * ```
  */
-export abstract class PendingWait<T> implements DeadlineTarget, AbortTarget {
-  // DeadlineTarget fields, maintained by the deadline queue.
-  due = 0;
-  seq = 0;
-  slot = -1;
-
-  /** True once the wait has settled or been disposed. */
-  closed = false;
-
+export abstract class PendingWait<T> extends Pending {
   constructor(
     private readonly sink: WaitSink<T>,
-    protected readonly timing: WaitTiming,
-  ) {}
+    timing: WaitTiming,
+  ) {
+    super(timing);
+  }
 
   /** Does this value end the wait? May throw: the wait then errors with it. */
   protected abstract matches(value: T): boolean;
@@ -77,17 +64,10 @@ export abstract class PendingWait<T> implements DeadlineTarget, AbortTarget {
    * already aborted: the sink has been errored and nothing is registered.
    */
   start(): boolean {
-    const { signal, timeout } = this.timing;
-    if (signal !== undefined) {
-      if (signal.aborted) {
-        this.closed = true;
-        this.sink.error(signal.reason);
-        return false;
-      }
-      addAbortTarget(signal, this);
-    }
-    if (timeout > 0 && timeout !== Infinity) deadlinesOf(this.timing.scheduler).add(this, timeout);
-    return true;
+    if (this.arm()) return true;
+    this.closed = true;
+    this.sink.error(this.timing.signal!.reason);
+    return false;
   }
 
   /** Offers a candidate value; settles the wait when it matches. */
@@ -100,7 +80,8 @@ export abstract class PendingWait<T> implements DeadlineTarget, AbortTarget {
       this.fail(error);
       return;
     }
-    if (!hit) return;
+    // The matcher may have ended the wait (aborted its signal, closed the bus).
+    if (!hit || this.closed || this.abortedFirst()) return;
     this.dispose();
     this.sink.next(value);
     this.sink.complete?.();
@@ -121,7 +102,15 @@ export abstract class PendingWait<T> implements DeadlineTarget, AbortTarget {
   }
 
   onDeadline(): void {
-    this.fail(this.timeoutError());
+    if (this.closed || this.abortedFirst()) return;
+    let error: unknown;
+    try {
+      error = this.timeoutError();
+    } catch (thrown) {
+      // Building the message must never strand the wait inside the timer.
+      error = thrown;
+    }
+    this.fail(error);
   }
 
   onAbort(reason: unknown): void {
@@ -130,11 +119,6 @@ export abstract class PendingWait<T> implements DeadlineTarget, AbortTarget {
 
   /** Releases the deadline, the abort target and the source. Idempotent. */
   dispose(): void {
-    if (this.closed) return;
-    this.closed = true;
-    const { signal, scheduler } = this.timing;
-    if (this.slot >= 0) deadlinesOf(scheduler).remove(this);
-    if (signal !== undefined) removeAbortTarget(signal, this);
-    this.detach();
+    if (this.settle()) this.detach();
   }
 }

@@ -14,6 +14,18 @@
  *
  * A global doubly linked list of queued jobs in arrival order gives the
  * `'drop-oldest'` policy its victim in O(1).
+ *
+ * Starting a job has two steps, so that user code never sees the pool half
+ * changed (see "Re-entrancy" in docs/events.md):
+ * 1. *assign*: the job leaves the queue and takes a slot (`queued`,
+ *    `running` and the lanes are updated together, no user code runs);
+ * 2. *call*: the handler function is called. Calls are made in assignment
+ *    order by one loop, and not while the pool is *held* (a publish is
+ *    delivering its event to streams and waiters): a handler start that
+ *    publishes, or a stream subscriber that publishes, only assigns; the
+ *    loop already running calls those jobs after the current one.
+ * A job that was assigned but not yet called is still "not started" for the
+ * user: unsubscribing its handler or closing without drain drops it.
  */
 import type { BusEvent } from './event-map.js';
 import type { HandlerContext, HandlerEntry } from './handler-registry.js';
@@ -21,6 +33,11 @@ import { IndexedHeap, type HeapEntry } from './indexed-heap.js';
 
 /** Why a job was dropped. */
 export type DropReason = 'drop-newest' | 'drop-oldest' | 'closed' | 'unsubscribed';
+
+/** A captured async context (see async-context.ts): runs a function inside it. */
+export interface ContextScope {
+  runInAsyncScope<R>(fn: (...args: never[]) => R, thisArg: unknown, ...args: unknown[]): R;
+}
 
 /** The jobs of one handler (or of one key of a keyed handler) that run in order. */
 export class Lane implements HeapEntry {
@@ -97,11 +114,15 @@ export class Job {
   next: Job | undefined;
   /** Set while the job runs, cleared when it finishes. */
   context: JobContext | undefined;
+  /** True from slot assignment until the job finishes or is dropped before its call. */
+  assigned = false;
 
   constructor(
     readonly seq: number,
     readonly event: BusEvent,
     readonly lane: Lane,
+    /** The async context of the publish that created the job, when it runs later in another one. */
+    readonly scope: ContextScope | undefined,
   ) {}
 
   /** The handler to call (a getter, not a field: the lane knows it, and 8 bytes per queued job add up). */
@@ -119,20 +140,21 @@ export class Job {
 export interface PoolEvents {
   /** A job finished: `failed` with `error` when it threw or rejected. */
   settled(job: Job, failed: boolean, error: unknown): void;
-  /** A queued job was discarded. */
+  /** A job was discarded before it started (not called for evictions, which the caller reports). */
   dropped(job: Job, reason: DropReason): void;
-  /** Queue room was freed (emitters may be waiting for it). */
+  /** Queue room or a slot was freed (emitters may be waiting for it). */
   roomFreed(): void;
 }
 
 /**
- * The bounded pool. The bus decides admission (overflow policy); the pool
- * queues, schedules and runs.
+ * The bounded pool. The dispatcher decides admission (overflow policy); the
+ * pool queues, schedules and runs.
  *
  * @example
  * ```ts
  * const pool = new HandlerPool(8, 1024, events);
- * if (pool.queueSlotsNeeded(handlers) <= pool.room) pool.admit(event, handlers, keys);
+ * if (pool.queueSlotsNeeded(handlers, keys) <= pool.room) pool.admit(event, handlers, keys, undefined);
+ * pool.pump(); // calls the jobs that got a slot
  * ```
  */
 export class HandlerPool {
@@ -140,18 +162,22 @@ export class HandlerPool {
   readonly capacity: number;
   /** Jobs waiting for a slot. */
   queued = 0;
-  /** Jobs running. */
+  /** Jobs holding a slot: running, or assigned and about to be called. */
   running = 0;
 
   readonly #events: PoolEvents;
   /** Handlers with a job allowed to start, by that job's sequence number. */
   readonly #ready = new IndexedHeap<HandlerEntry>();
-  /** Most recently started running job (running jobs form a list through prev/next). */
+  /** Most recently called running job (running jobs form a list through prev/next). */
   #lastStarted: Job | undefined;
   #oldest: Job | undefined;
   #newest: Job | undefined;
   #seq = 0;
-  #pumping = false;
+  /** Jobs assigned a slot, not yet called, in assignment order (from #startAt on). */
+  #starting: Job[] = [];
+  #startAt = 0;
+  #calling = false;
+  #holds = 0;
 
   constructor(concurrency: number, capacity: number, events: PoolEvents) {
     this.concurrency = concurrency;
@@ -164,14 +190,19 @@ export class HandlerPool {
     return this.capacity - this.queued;
   }
 
+  /** True when a job given a slot now would be called later, not before the caller returns. */
+  get deferring(): boolean {
+    return this.#calling || this.#holds > 0;
+  }
+
   /**
    * How many of the given handlers' jobs for one event would have to wait
-   * in the queue (the others would start at once). Keys, when the handler
-   * is keyed, are in `keys` at the same index.
+   * in the queue (the others would take a free slot at once). Keys, when
+   * the handler is keyed, are in `keys` at the same index.
    */
   queueSlotsNeeded(handlers: readonly HandlerEntry[], keys: ReadonlyArray<string | number | undefined> | undefined): number {
-    // Queued jobs that may start go first (FIFO); when any is waiting, there
-    // is no free slot for a newcomer.
+    // Slots are assigned eagerly, so a ready job means no slot is free; the
+    // check keeps a newcomer from overtaking it all the same.
     let free = this.#ready.size > 0 ? 0 : this.concurrency - this.running;
     let needed = 0;
     for (let i = 0; i < handlers.length; i++) {
@@ -189,68 +220,137 @@ export class HandlerPool {
     return needed;
   }
 
-  /** Queues one job per handler for the event and starts what may start. */
-  admit(event: BusEvent, handlers: readonly HandlerEntry[], keys: ReadonlyArray<string | number | undefined> | undefined): void {
-    for (let i = 0; i < handlers.length; i++) this.#enqueue(event, handlers[i]!, keys?.[i]);
-    this.pump();
+  /**
+   * Queues one job per handler for the event and gives a slot to what may
+   * start. No user code runs: the jobs are called by {@link pump}.
+   */
+  admit(
+    event: BusEvent,
+    handlers: readonly HandlerEntry[],
+    keys: ReadonlyArray<string | number | undefined> | undefined,
+    scope: ContextScope | undefined,
+  ): void {
+    for (let i = 0; i < handlers.length; i++) this.#enqueue(event, handlers[i]!, keys?.[i], scope);
+    this.#assign();
   }
 
-  /** Drops the `count` oldest queued jobs (the `'drop-oldest'` policy). */
-  evictOldest(count: number): void {
+  /** Takes the `count` oldest queued jobs out (the `'drop-oldest'` policy); the caller reports them. */
+  evictOldest(count: number): Job[] {
+    const evicted: Job[] = [];
     for (let i = 0; i < count && this.#oldest !== undefined; i++) {
       const job = this.#oldest;
       this.#removeQueued(job);
-      this.#events.dropped(job, 'drop-oldest');
+      evicted.push(job);
     }
+    return evicted;
   }
 
-  /** Discards every queued job of a handler (it was unsubscribed). */
+  /** Discards every job of a handler that has not started (it was unsubscribed). */
   discard(handler: HandlerEntry, reason: DropReason): void {
     this.#ready.remove(handler);
     const lanes = handler.keyLanes !== undefined ? [...handler.keyLanes.values()] : handler.lane ? [handler.lane] : [];
-    let freed = false;
+    const dropped: Job[] = [];
     for (const lane of lanes) {
       while (lane.size > 0) {
         const job = lane.head!;
         this.#removeQueued(job);
-        this.#events.dropped(job, reason);
-        freed = true;
+        dropped.push(job);
       }
     }
-    if (freed) this.#events.roomFreed();
+    for (let i = this.#startAt; i < this.#starting.length; i++) {
+      const job = this.#starting[i]!;
+      if (job.assigned && job.context === undefined && job.handler === handler) {
+        this.#unassign(job);
+        dropped.push(job);
+      }
+    }
+    for (const job of dropped) this.#events.dropped(job, reason);
+    if (dropped.length > 0) this.pump();
   }
 
-  /** Discards every queued job and aborts the signal of every running one. */
+  /** Discards every job that has not started and aborts the signal of every running one. */
   cancelAll(reason: unknown): void {
+    const dropped: Job[] = [];
     while (this.#oldest !== undefined) {
       const job = this.#oldest;
       this.#removeQueued(job);
-      this.#events.dropped(job, 'closed');
+      dropped.push(job);
     }
-    // Aborting runs the handlers' abort listeners, but a job can only finish
-    // on a later microtask, so the list does not change under this walk.
-    for (let job = this.#lastStarted; job !== undefined; job = job.prev) job.cancel(reason);
+    for (let i = this.#startAt; i < this.#starting.length; i++) {
+      const job = this.#starting[i]!;
+      if (job.assigned && job.context === undefined) {
+        this.#unassign(job);
+        dropped.push(job);
+      }
+    }
+    for (const job of dropped) this.#events.dropped(job, 'closed');
+    // Aborting runs the handlers' abort listeners, which may make a job end
+    // (and leave the list) at once: walk a copy.
+    const running: Job[] = [];
+    for (let job = this.#lastStarted; job !== undefined; job = job.prev) running.push(job);
+    for (const job of running) job.cancel(reason);
   }
 
-  /** Starts queued jobs while slots are free. Re-entrant calls fold into the running loop. */
+  /** The names of the handlers with a job running now (for close timeout messages). */
+  runningHandlers(): Array<string | undefined> {
+    const names: Array<string | undefined> = [];
+    for (let job = this.#lastStarted; job !== undefined; job = job.prev) names.push(job.handler.name);
+    return names.reverse();
+  }
+
+  /**
+   * Keeps job calls from starting until {@link release}: a publish holds the
+   * pool while its subscribers and waiters see the event.
+   */
+  hold(): void {
+    this.#holds++;
+  }
+
+  /** Ends a {@link hold}; the last one calls what got a slot meanwhile. */
+  release(): void {
+    if (--this.#holds === 0) this.pump();
+  }
+
+  /**
+   * Gives free slots to queued jobs and calls every job that got one, in
+   * order. Re-entrant calls (from a handler, or while held) only assign:
+   * the loop that is already calling, or the last release, calls the rest.
+   */
   pump(): void {
-    if (this.#pumping) return;
-    this.#pumping = true;
+    this.#assign();
+    if (this.#calling || this.#holds > 0) {
+      this.#events.roomFreed();
+      return;
+    }
+    this.#calling = true;
     try {
-      while (this.running < this.concurrency) {
-        const handler = this.#ready.peek();
-        if (handler === undefined) break;
-        this.#startNext(handler);
+      // Waiting producers go first: their events were emitted before any
+      // event a handler called below publishes.
+      this.#events.roomFreed();
+      while (this.#startAt < this.#starting.length) {
+        const job = this.#starting[this.#startAt]!;
+        this.#starting[this.#startAt++] = undefined!;
+        if (job.assigned && job.context === undefined) this.#call(job);
       }
     } finally {
-      this.#pumping = false;
+      if (this.#startAt >= this.#starting.length) {
+        this.#starting.length = 0;
+        this.#startAt = 0;
+      }
+      this.#calling = false;
     }
-    // A started job frees a queue slot, a finished one a pool slot: either
-    // may let a waiting producer in (a no-op when none waits).
-    this.#events.roomFreed();
   }
 
-  #enqueue(event: BusEvent, handler: HandlerEntry, key: string | number | undefined): void {
+  /** Moves queued jobs into free slots, oldest first. No user code runs. */
+  #assign(): void {
+    while (this.running < this.concurrency) {
+      const handler = this.#ready.peek();
+      if (handler === undefined) break;
+      this.#assignNext(handler);
+    }
+  }
+
+  #enqueue(event: BusEvent, handler: HandlerEntry, key: string | number | undefined, scope: ContextScope | undefined): void {
     let lane: Lane;
     if (handler.keyLanes !== undefined) {
       let keyed = handler.keyLanes.get(key!);
@@ -262,7 +362,7 @@ export class HandlerPool {
     } else {
       lane = handler.lane ??= new Lane(handler, Infinity, undefined);
     }
-    const job = new Job(this.#seq++, event, lane);
+    const job = new Job(this.#seq++, event, lane, scope);
     lane.push(job);
     this.queued++;
     job.prev = this.#newest;
@@ -328,7 +428,7 @@ export class HandlerPool {
     this.#ready.push(handler);
   }
 
-  #startNext(handler: HandlerEntry): void {
+  #assignNext(handler: HandlerEntry): void {
     const lane = handler.lanes.peek()!;
     const job = lane.shift();
     this.queued--;
@@ -336,6 +436,7 @@ export class HandlerPool {
     lane.running++;
     handler.running++;
     this.running++;
+    job.assigned = true;
     // Job sequence numbers are unique, so lanes (and handlers) never tie on
     // `due` and re-sifting in place orders them as a remove + push would.
     if (lane.size > 0 && lane.running < lane.limit) {
@@ -345,44 +446,16 @@ export class HandlerPool {
       handler.lanes.remove(lane);
     }
     this.#refresh(handler);
-    this.#run(job);
+    this.#starting.push(job);
   }
 
-  #run(job: Job): void {
-    const context = new JobContext();
-    job.context = context;
-    job.prev = this.#lastStarted;
-    if (this.#lastStarted !== undefined) this.#lastStarted.next = job;
-    this.#lastStarted = job;
-    let result: unknown;
-    try {
-      result = job.handler.fn(job.event.payload, job.event, context);
-    } catch (error) {
-      this.#finish(job, true, error);
-      return;
-    }
-    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
-      try {
-        (result as PromiseLike<unknown>).then(
-          () => this.#finish(job, false, undefined),
-          (error: unknown) => this.#finish(job, true, error),
-        );
-      } catch (error) {
-        // A thenable whose `then` throws: treat like a rejection.
-        this.#finish(job, true, error);
-      }
-    } else {
-      this.#finish(job, false, undefined);
-    }
+  /** Gives back the slot of an assigned job that will not be called (dropped before its start). */
+  #unassign(job: Job): void {
+    job.assigned = false;
+    this.#freeSlot(job);
   }
 
-  #finish(job: Job, failed: boolean, error: unknown): void {
-    if (job.context === undefined) return; // settled twice by a misbehaving thenable
-    job.context = undefined;
-    if (job.next === undefined) this.#lastStarted = job.prev;
-    else job.next.prev = job.prev;
-    if (job.prev !== undefined) job.prev.next = job.next;
-    job.prev = job.next = undefined;
+  #freeSlot(job: Job): void {
     const lane = job.lane;
     const handler = job.handler;
     lane.running--;
@@ -394,6 +467,58 @@ export class HandlerPool {
     }
     this.#releaseLane(lane);
     this.#refresh(handler);
+  }
+
+  #call(job: Job): void {
+    const context = new JobContext();
+    job.context = context;
+    job.prev = this.#lastStarted;
+    if (this.#lastStarted !== undefined) this.#lastStarted.next = job;
+    this.#lastStarted = job;
+    const scope = job.scope;
+    let result: unknown;
+    try {
+      const fn = job.handler.fn;
+      const event = job.event;
+      result =
+        scope === undefined ? fn(event.payload, event, context) : scope.runInAsyncScope(fn, undefined, event.payload, event, context);
+    } catch (error) {
+      this.#finish(job, true, error);
+      return;
+    }
+    let then: unknown;
+    try {
+      then = result !== null && typeof result === 'object' ? (result as PromiseLike<unknown>).then : undefined;
+    } catch (error) {
+      // A `then` getter that throws: the job failed with that error.
+      this.#finish(job, true, error);
+      return;
+    }
+    if (typeof then !== 'function') {
+      this.#finish(job, false, undefined);
+      return;
+    }
+    try {
+      then.call(
+        result,
+        () => this.#finish(job, false, undefined),
+        (error: unknown) => this.#finish(job, true, error),
+      );
+    } catch (error) {
+      // A thenable whose `then` throws: treat like a rejection.
+      this.#finish(job, true, error);
+    }
+  }
+
+  #finish(job: Job, failed: boolean, error: unknown): void {
+    if (job.context === undefined || !job.assigned) return; // settled twice by a misbehaving thenable
+    job.context = undefined;
+    job.assigned = false;
+    if (job.next === undefined) this.#lastStarted = job.prev;
+    else job.next.prev = job.prev;
+    if (job.prev !== undefined) job.prev.next = job.next;
+    job.prev = job.next = undefined;
+    this.#freeSlot(job);
     this.#events.settled(job, failed, error);
     this.pump();
   }

@@ -179,3 +179,36 @@ export function assertScheduler(value: unknown, what = 'scheduler'): asserts val
     throw new TypeError(`Expected '${what}' to be an RxJS scheduler (e.g. asyncScheduler), got ${describeArgument(value)}.`);
   }
 }
+
+/**
+ * Asserts an options argument: an object, or `undefined` (then `{}` is
+ * returned). `null`, primitives and arrays are a `TypeError` naming the
+ * argument, instead of an internal "Cannot read properties of null".
+ *
+ * @example
+ * ```ts
+ * const { timeout = 0 } = optionsOf(options, 'emit() options');
+ * ```
+ */
+export function optionsOf<T extends object>(value: T | undefined, what: string): Partial<T> {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new TypeError(`Expected the ${what} to be an object or undefined, got ${describeArgument(value)}.`);
+  }
+  return value;
+}
+
+/**
+ * Asserts a boolean option.
+ *
+ * @example
+ * ```ts
+ * assertBoolean(false, 'drain'); // ok
+ * assertBoolean('no', 'drain');  // TypeError: Expected 'drain' to be true or false, got "no".
+ * ```
+ */
+export function assertBoolean(value: unknown, what: string): asserts value is boolean {
+  if (typeof value !== 'boolean') {
+    throw new TypeError(`Expected '${what}' to be true or false, got ${describeArgument(value)}.`);
+  }
+}

@@ -18,7 +18,7 @@ describe('createBus', () => {
     expect(() => createBus({ history: 1.5 })).toThrow(/'history'/);
     expect(() => createBus({ defaultTimeout: -1 })).toThrow(/'defaultTimeout'/);
     expect(() => createBus({ overflow: 'drop' as never })).toThrow(/'overflow'.*'error', 'drop-newest', 'drop-oldest'.*got "drop"/);
-    expect(() => createBus({ scheduler: {} as never })).toThrow(/SchedulerLike/);
+    expect(() => createBus({ scheduler: {} as never })).toThrow(/RxJS scheduler/);
     expect(() => createBus({ onError: 'log' as never })).toThrow(/'onError'/);
   });
 });

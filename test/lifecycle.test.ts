@@ -1,8 +1,8 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { BusClosedError, RxBusError, createBus, type BusStats, type DroppedJob } from '../src/index.js';
+import { BusClosedError, CloseTimeoutError, RxBusError, createBus, type BusStats, type DroppedJob } from '../src/index.js';
 import { VirtualScheduler } from '../src/testing/virtual-scheduler.js';
-import { deferred, flush } from './support/async.js';
+import { deferred, flush, observe } from './support/async.js';
 
 type Events = { job: number; 'cascade.start': number; 'cascade.next': number; tick: number };
 
@@ -153,23 +153,27 @@ describe('bus.close', () => {
     expect(bus.stats()).toMatchObject({ dropped: 2, queued: 0, running: 0 });
   });
 
-  it('bounds the drain with a timeout, then cancels what is left (virtual time)', async () => {
+  it('bounds the drain with a timeout, then cancels what is left and rejects with CloseTimeoutError (virtual time)', async () => {
     const scheduler = new VirtualScheduler();
     const bus = createBus<Events>({ concurrency: 1, scheduler });
     let aborted = false;
-    bus.on('job', (_n, _e, ctx) => {
+    bus.on('job', function stuck(_n, _e, ctx) {
       ctx.signal.addEventListener('abort', () => (aborted = true));
       return new Promise<void>(() => undefined); // never finishes by itself
     });
     bus.publish('job', 1);
     bus.publish('job', 2);
-    const closing = watch(bus.close({ timeout: 1000 }));
+    const closing = observe(bus.close({ timeout: 1000 }));
     scheduler.advance(999);
     await flush();
-    expect(closing.done).toBe(false);
+    expect(closing.status).toBe('pending');
     scheduler.advance(1);
     await flush();
-    expect(closing.done).toBe(true);
+    expect(closing.status).toBe('rejected');
+    expect(closing.error).toBeInstanceOf(CloseTimeoutError);
+    expect((closing.error as CloseTimeoutError).handlers).toEqual(['stuck']);
+    expect((closing.error as Error).message).toContain("1 still running ('stuck')");
+    expect(bus.closed).toBe(true);
     expect(aborted).toBe(true);
     expect(bus.stats().dropped).toBe(1);
     expect(scheduler.pending).toBe(0);

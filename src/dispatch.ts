@@ -1,0 +1,216 @@
+/**
+ * Admission and delivery of one published event: which handlers get a job,
+ * whether the jobs fit, the event's id, and the order in which streams,
+ * waiters and handlers see it.
+ *
+ * The re-entrancy model (docs/events.md, "Re-entrancy"):
+ * 1. *Keys*: key functions run first (user code). Whatever they do — publish,
+ *    unsubscribe, close — happens before this event exists.
+ * 2. *Admission*, with no user code: the bus is re-checked for close, the
+ *    handlers for unsubscription, the room is checked under the overflow
+ *    policy, the id is taken, the event goes into the history and its jobs
+ *    into the pool (jobs that find a free slot take it now). So the room
+ *    check, the id and the admitted jobs belong to one state, `queued` never
+ *    exceeds `capacity`, and ids increase in the order events are seen.
+ * 3. *Delivery*, with the pool held: `events$` subscribers, then waiters,
+ *    then `dropped$`/`errors$` reports of this admission. A publish made here
+ *    (or by a handler start) is a nested publish: it runs steps 1–3 at once,
+ *    depth first, as an RxJS Subject would.
+ * 4. *Handler starts*: when the outermost hold is released, the jobs that got
+ *    a slot are called, oldest first — before the outermost `publish`
+ *    returns.
+ */
+import type { SchedulerLike } from 'rxjs';
+import { captureAsyncContext } from './async-context.js';
+import { BusClosedError, HandlerError, QueueFullError } from './errors.js';
+import type { BusEvent } from './event-map.js';
+import type { EventStreams } from './event-streams.js';
+import type { HandlerEntry, HandlerRegistry } from './handler-registry.js';
+import type { OverflowPolicy } from './overflow.js';
+import type { DropReason, HandlerPool } from './pool.js';
+import type { RingBuffer } from './ring-buffer.js';
+import { describeArgument } from './validate.js';
+import type { WaiterIndex } from './waiter-index.js';
+
+/** What the dispatcher needs of its bus. */
+export interface DispatchHost {
+  readonly handlers: HandlerRegistry;
+  readonly pool: HandlerPool;
+  readonly streams: EventStreams;
+  readonly waiters: WaiterIndex;
+  readonly history: RingBuffer<BusEvent>;
+  readonly scheduler: SchedulerLike;
+  readonly capacity: number;
+  readonly closed: boolean;
+  /** A job of `handler` for `event` was dropped: count and report it. */
+  dropped(event: BusEvent, handler: HandlerEntry, reason: DropReason): void;
+  /** Reports a failure that belongs to no job (a key function threw). */
+  fail(error: HandlerError): void;
+  /** Something counted by stats() changed. */
+  changed(): void;
+}
+
+const NO_HANDLERS: readonly HandlerEntry[] = [];
+
+/** Handlers that get a job for one event, with their keys (same index) when any handler is keyed. */
+interface Selection {
+  handlers: readonly HandlerEntry[];
+  keys: Array<string | number | undefined> | undefined;
+  errors: HandlerError[] | undefined;
+}
+
+/**
+ * The publish path of one bus.
+ *
+ * @example
+ * ```ts
+ * const dispatcher = new Dispatcher(host);
+ * dispatcher.publish('order.created', order, 'error'); // true: published
+ * dispatcher.publish('order.created', order, 'wait');  // false when the jobs do not fit now
+ * ```
+ */
+export class Dispatcher {
+  /** Id of the newest published event (0 before the first). */
+  lastId = 0;
+  /** Events published. */
+  published = 0;
+
+  readonly #host: DispatchHost;
+
+  constructor(host: DispatchHost) {
+    this.#host = host;
+  }
+
+  /**
+   * Publishes one event. `policy` is the overflow policy, or `'wait'` for
+   * emit: then nothing happens and it returns false when the jobs do not fit.
+   * Throws `QueueFullError` (policy `'error'`) or `BusClosedError` (the bus
+   * closed while key functions ran) with nothing delivered.
+   */
+  publish(type: string, payload: unknown, policy: OverflowPolicy | 'wait'): boolean {
+    const host = this.#host;
+    const pool = host.pool;
+    const time = host.scheduler.now();
+    let event = envelope(type, payload, this.lastId + 1, time);
+    const selection = this.#select(type, event);
+
+    // Admission: from here until delivery no user code runs.
+    if (host.closed) throw new BusClosedError(`publish('${type}')`);
+    // A key function that published took this id: the event comes after it.
+    if (event.id !== this.lastId + 1) event = envelope(type, payload, this.lastId + 1, time);
+    const { handlers, keys, errors } = activeOnly(selection);
+    let admit = handlers.length > 0;
+    let needed = 0;
+    let evicted: ReturnType<HandlerPool['evictOldest']> | undefined;
+    if (admit) {
+      needed = pool.queueSlotsNeeded(handlers, keys);
+      const room = pool.room;
+      if (needed > room) {
+        switch (policy) {
+          case 'wait':
+            return false;
+          case 'error':
+            throw new QueueFullError({ type, capacity: host.capacity, needed });
+          case 'drop-newest':
+            admit = false;
+            break;
+          case 'drop-oldest':
+            if (needed <= host.capacity) evicted = pool.evictOldest(needed - room);
+            else admit = false;
+            break;
+        }
+      }
+    }
+    this.lastId = event.id;
+    this.published++;
+    if (host.history.capacity > 0) host.history.pushEvicting(event);
+    if (admit) {
+      // A job that will be called later than inside this very call (it
+      // waits in the queue, or a caller up the stack is already calling
+      // jobs) keeps this publish's async context.
+      const scope =
+        captureAsyncContext !== undefined && (needed > 0 || pool.deferring)
+          ? captureAsyncContext()
+          : undefined;
+      pool.admit(event, handlers, keys, scope);
+    }
+
+    // Delivery: user code again, with the pool held (see the header).
+    pool.hold();
+    try {
+      if (host.streams.size > 0) host.streams.next(event);
+      host.waiters.dispatch(event);
+      if (evicted !== undefined) for (const job of evicted) host.dropped(job.event, job.handler, 'drop-oldest');
+      if (!admit) for (const handler of handlers) host.dropped(event, handler, 'drop-newest');
+      if (errors !== undefined) for (const error of errors) host.fail(error);
+    } finally {
+      pool.release();
+    }
+    host.changed();
+    return true;
+  }
+
+  /** The queue slots an event's jobs would need now (for messages; key errors count as a slot). */
+  slotsNeeded(type: string, payload: unknown): number {
+    const selection = this.#select(type, envelope(type, payload, this.lastId + 1, this.#host.scheduler.now()));
+    const { handlers, keys } = activeOnly(selection);
+    return handlers.length === 0 ? 0 : this.#host.pool.queueSlotsNeeded(handlers, keys);
+  }
+
+  /** Whether an event of `type` can ever fit: one job per handler, at most the free pool plus the queue. */
+  canEverFit(type: string): boolean {
+    const { handlers, pool, capacity } = this.#host;
+    return handlers.size <= capacity + pool.concurrency || handlers.for(type).length <= capacity + pool.concurrency;
+  }
+
+  /** The handlers of the type and, when any is keyed, their keys; a key function that throws drops its handler. */
+  #select(type: string, event: BusEvent): Selection {
+    const registry = this.#host.handlers;
+    if (registry.size === 0) return { handlers: NO_HANDLERS, keys: undefined, errors: undefined };
+    const handlers = registry.for(type);
+    if (handlers.length === 0 || registry.keyed === 0) return { handlers, keys: undefined, errors: undefined };
+    const kept: HandlerEntry[] = [];
+    const keys: Array<string | number | undefined> = [];
+    let errors: HandlerError[] | undefined;
+    for (const handler of handlers) {
+      let key: string | number | undefined;
+      if (handler.key !== undefined) {
+        try {
+          key = checkKey(handler.key(event.payload, event));
+        } catch (cause) {
+          (errors ??= []).push(new HandlerError({ event, handler: handler.name, cause }));
+          continue;
+        }
+      }
+      kept.push(handler);
+      keys.push(key);
+    }
+    return { handlers: kept, keys, errors };
+  }
+}
+
+/** An event envelope: read-only, so no consumer can change what the next one (or the history) sees. */
+function envelope(type: string, payload: unknown, id: number, time: number): BusEvent {
+  return Object.freeze({ type, payload, id, time });
+}
+
+/** Drops the handlers unsubscribed meanwhile (by a key function); the common case allocates nothing. */
+function activeOnly(selection: Selection): Selection {
+  const { handlers, keys } = selection;
+  let i = 0;
+  while (i < handlers.length && handlers[i]!.active) i++;
+  if (i === handlers.length) return selection;
+  const kept: HandlerEntry[] = [];
+  const keptKeys: Array<string | number | undefined> | undefined = keys === undefined ? undefined : [];
+  for (let j = 0; j < handlers.length; j++) {
+    if (!handlers[j]!.active) continue;
+    kept.push(handlers[j]!);
+    keptKeys?.push(keys![j]);
+  }
+  return { handlers: kept, keys: keptKeys, errors: selection.errors };
+}
+
+function checkKey(key: unknown): string | number {
+  if (typeof key === 'string' || (typeof key === 'number' && !Number.isNaN(key))) return key;
+  throw new TypeError(`A handler's key function must return a string or a number, got ${describeArgument(key)}.`);
+}

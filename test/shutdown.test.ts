@@ -1,0 +1,75 @@
+/**
+ * `bus.close()` as one operation shared by every call: escalation by a later,
+ * stronger call, the drain timeout, and admission stopping at the call.
+ */
+import { describe, expect, it } from 'vitest';
+import { CloseTimeoutError, createBus } from '../src/index.js';
+import { VirtualScheduler } from '../src/testing/virtual-scheduler.js';
+import { deferred, flush, observe } from './support/async.js';
+
+type Events = Record<string, unknown>;
+
+describe('bus.close escalation', () => {
+  it('a later close({ drain: false }) cancels what a draining close waits for', async () => {
+    const bus = createBus<Events>({ concurrency: 1 });
+    let aborted = 0;
+    bus.on('job', (_p, _e, { signal }) => new Promise<void>((resolve) => signal.addEventListener('abort', () => (aborted++, resolve()))));
+    bus.publish('job', 1);
+    bus.publish('job', 2);
+    const first = observe(bus.close());
+    await flush();
+    expect(first.status).toBe('pending');
+    const second = observe(bus.close({ drain: false }));
+    await flush();
+    expect(aborted).toBe(1);
+    expect([first.status, second.status]).toEqual(['fulfilled', 'fulfilled']);
+    expect(bus.stats()).toMatchObject({ running: 0, queued: 0, dropped: 1 });
+  });
+
+  it('a later close({ timeout }) bounds a draining close, which then rejects with CloseTimeoutError', async () => {
+    const scheduler = new VirtualScheduler();
+    const bus = createBus<Events>({ scheduler });
+    bus.on('job', function ignoresSignal() {
+      return new Promise(() => undefined);
+    });
+    bus.publish('job');
+    const first = observe(bus.close());
+    const second = observe(bus.close({ timeout: 50 }));
+    scheduler.advance(49);
+    await flush();
+    expect(first.status).toBe('pending');
+    scheduler.advance(1);
+    await flush();
+    expect(first.status).toBe('rejected');
+    expect(second.error).toBe(first.error);
+    expect(first.error).toBeInstanceOf(CloseTimeoutError);
+    expect((first.error as CloseTimeoutError).handlers).toEqual(['ignoresSignal']);
+    expect(scheduler.pending).toBe(0);
+  });
+
+  it('a later, longer timeout does not postpone the first one', async () => {
+    const scheduler = new VirtualScheduler();
+    const bus = createBus<Events>({ scheduler });
+    const job = deferred();
+    bus.on('job', () => job.promise);
+    bus.publish('job');
+    const first = observe(bus.close({ timeout: 10 }));
+    void bus.close({ timeout: 1000 }).catch(() => undefined);
+    scheduler.advance(10);
+    await flush();
+    expect(first.error).toBeInstanceOf(CloseTimeoutError);
+  });
+
+  it('resolves when the jobs finish before the timeout, leaving no timer', async () => {
+    const scheduler = new VirtualScheduler();
+    const bus = createBus<Events>({ scheduler });
+    const job = deferred();
+    bus.on('job', () => job.promise);
+    bus.publish('job');
+    const closing = observe(bus.close({ timeout: 1000 }));
+    job.resolve();
+    await flush();
+    expect(closing.status).toBe('fulfilled');
+    expect(scheduler.pending).toBe(0);
+  });
+});
