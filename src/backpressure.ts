@@ -10,7 +10,6 @@
  * its first outcome.
  */
 import type { SchedulerLike } from 'rxjs';
-import { captureAsyncContext } from './async-context.js';
 import { QueueFullError } from './errors.js';
 import { Pending } from './pending.js';
 import type { ContextScope } from './pool.js';
@@ -19,6 +18,8 @@ import type { ContextScope } from './pool.js';
 export interface EmitHost {
   readonly scheduler: SchedulerLike;
   readonly capacity: number;
+  /** Captures the current async context (see async-context.ts), when the bus carries it. */
+  readonly captureContext: (() => ContextScope) | undefined;
   /**
    * Publishes the event if its jobs fit now; false (and nothing done)
    * otherwise. Throws what publishing throws (the bus closed meanwhile).
@@ -34,7 +35,7 @@ class WaitingEmitter extends Pending {
   prev: WaitingEmitter | undefined;
   next: WaitingEmitter | undefined;
   /** The async context of the `emit` call: the event is published in it. */
-  readonly scope: ContextScope | undefined = captureAsyncContext?.();
+  readonly scope: ContextScope | undefined;
   /**
    * Set while its event is being published: an abort or deadline then is
    * kept here, and applies only if the event did not fit after all.
@@ -52,6 +53,7 @@ class WaitingEmitter extends Pending {
     readonly reject: (error: unknown) => void,
   ) {
     super({ timeout, signal, scheduler: queue.host.scheduler });
+    this.scope = queue.host.captureContext?.();
   }
 
   onDeadline(): void {

@@ -12,6 +12,7 @@
  */
 import { asyncScheduler, Observable, Subject, Subscription } from 'rxjs';
 import { addAbortTarget, removeAbortTarget } from './abort-listeners.js';
+import { captureAsyncContext } from './async-context.js';
 import { EmitterQueue } from './backpressure.js';
 import type {
   AnyEvents,
@@ -89,6 +90,7 @@ class EventBus {
       defaultTimeout = 30_000,
       onError,
       statsInterval = 100,
+      asyncContext = true,
     } = options;
     assertCount(concurrency, 'concurrency', 1);
     assertCount(capacity, 'capacity', 0);
@@ -97,6 +99,8 @@ class EventBus {
     assertTimeout(statsInterval, 'statsInterval');
     assertOneOf(overflow, 'overflow', OVERFLOW_POLICIES);
     assertScheduler(scheduler);
+    assertBoolean(asyncContext, 'asyncContext');
+    const captureContext = asyncContext ? captureAsyncContext : undefined;
     if (onError !== undefined && typeof onError !== 'function') {
       throw new TypeError(`Expected 'onError' to be a function, got ${describeArgument(onError)}.`);
     }
@@ -123,9 +127,7 @@ class EventBus {
       history: this.#history,
       scheduler,
       capacity,
-      get closed() {
-        return bus.#closed;
-      },
+      captureContext,
       dropped: (event, handler, reason) => this.#jobDropped(event, handler, reason),
       fail: (error) => this.#errors.report(error),
       changed: () => this.#changed(),
@@ -133,6 +135,7 @@ class EventBus {
     this.#emitters = new EmitterQueue({
       scheduler,
       capacity,
+      captureContext,
       tryPublish: (type, payload) => this.#dispatcher.publish(type, payload, 'wait'),
       slotsNeeded: (type, payload) => this.#dispatcher.slotsNeeded(type, payload),
       changed: () => this.#changed(),
@@ -176,7 +179,8 @@ class EventBus {
   // ---------------------------------------------------------------- publish
 
   publish(type: string, payload?: unknown): void {
-    assertPublishable(type);
+    // The common case in one test; assertPublishable says what is wrong.
+    if (typeof type !== 'string' || type.length === 0 || type.charCodeAt(0) === 36) assertPublishable(type);
     if (this.#closed) throw new BusClosedError(`publish('${type}')`);
     this.#dispatcher.publish(type, payload, this.#overflow);
   }
@@ -313,11 +317,15 @@ class EventBus {
   // ---------------------------------------------------------------- waiting
 
   waitFor(pattern: string, matcher?: Matcher<unknown, BusEvent>, options?: WaitForOptions): Promise<BusEvent> {
-    return waitForEvent(this.#waiterHost, pattern, matcher, options);
+    try {
+      return waitForEvent(this.#waiterHost, pattern, matcher, optionsOf(options, 'waitFor() options'));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   waitFor$(pattern: string, matcher?: Matcher<unknown, BusEvent>, options?: WaitForOptions): Observable<BusEvent> {
-    return createWaiter$(this.#waiterHost, pattern, matcher, options);
+    return createWaiter$(this.#waiterHost, pattern, matcher, optionsOf(options, 'waitFor$() options'));
   }
 
   cursor(): Cursor {
@@ -371,6 +379,7 @@ class EventBus {
     // Admission stops now, even in the middle of a publish: the dispatcher
     // re-checks `closed` after key functions, and emitters are refused.
     this.#closed = true;
+    this.#dispatcher.closed = true;
     this.#emitters.rejectAll(new BusClosedError('keep waiting in emit()'));
     this.#waiters.failAll(new BusClosedError('keep waiting'));
     this.#requests.rejectAll(new BusClosedError('wait for a reply'));

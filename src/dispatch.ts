@@ -21,13 +21,12 @@
  *    returns.
  */
 import type { SchedulerLike } from 'rxjs';
-import { captureAsyncContext } from './async-context.js';
 import { BusClosedError, HandlerError, QueueFullError } from './errors.js';
 import type { BusEvent } from './event-map.js';
 import type { EventStreams } from './event-streams.js';
 import type { HandlerEntry, HandlerRegistry } from './handler-registry.js';
 import type { OverflowPolicy } from './overflow.js';
-import type { DropReason, HandlerPool } from './pool.js';
+import type { ContextScope, DropReason, HandlerPool } from './pool.js';
 import type { RingBuffer } from './ring-buffer.js';
 import { describeArgument } from './validate.js';
 import type { WaiterIndex } from './waiter-index.js';
@@ -41,7 +40,8 @@ export interface DispatchHost {
   readonly history: RingBuffer<BusEvent>;
   readonly scheduler: SchedulerLike;
   readonly capacity: number;
-  readonly closed: boolean;
+  /** Captures the current async context; undefined when there is none to carry (or the bus opted out). */
+  readonly captureContext: (() => ContextScope) | undefined;
   /** A job of `handler` for `event` was dropped: count and report it. */
   dropped(event: BusEvent, handler: HandlerEntry, reason: DropReason): void;
   /** Reports a failure that belongs to no job (a key function threw). */
@@ -54,10 +54,13 @@ const NO_HANDLERS: readonly HandlerEntry[] = [];
 
 /** Handlers that get a job for one event, with their keys (same index) when any handler is keyed. */
 interface Selection {
-  handlers: readonly HandlerEntry[];
-  keys: Array<string | number | undefined> | undefined;
-  errors: HandlerError[] | undefined;
+  readonly handlers: readonly HandlerEntry[];
+  readonly keys: Array<string | number | undefined> | undefined;
+  readonly errors: HandlerError[] | undefined;
 }
+
+// Most publishes select no handler or only unkeyed ones: no object per publish then.
+const NOBODY: Selection = { handlers: NO_HANDLERS, keys: undefined, errors: undefined };
 
 /**
  * The publish path of one bus.
@@ -74,6 +77,8 @@ export class Dispatcher {
   lastId = 0;
   /** Events published. */
   published = 0;
+  /** Set by `close()`: admission stops (a plain field: it is read on every publish). */
+  closed = false;
 
   readonly #host: DispatchHost;
 
@@ -95,7 +100,7 @@ export class Dispatcher {
     const selection = this.#select(type, event);
 
     // Admission: from here until delivery no user code runs.
-    if (host.closed) throw new BusClosedError(`publish('${type}')`);
+    if (this.closed) throw new BusClosedError(`publish('${type}')`);
     // A key function that published took this id: the event comes after it.
     if (event.id !== this.lastId + 1) event = envelope(type, payload, this.lastId + 1, time);
     const { handlers, keys, errors } = activeOnly(selection);
@@ -128,10 +133,8 @@ export class Dispatcher {
       // A job that will be called later than inside this very call (it
       // waits in the queue, or a caller up the stack is already calling
       // jobs) keeps this publish's async context.
-      const scope =
-        captureAsyncContext !== undefined && (needed > 0 || pool.deferring)
-          ? captureAsyncContext()
-          : undefined;
+      const capture = host.captureContext;
+      const scope = capture !== undefined && (needed > 0 || pool.deferring) ? capture() : undefined;
       pool.admit(event, handlers, keys, scope);
     }
 
@@ -166,9 +169,10 @@ export class Dispatcher {
   /** The handlers of the type and, when any is keyed, their keys; a key function that throws drops its handler. */
   #select(type: string, event: BusEvent): Selection {
     const registry = this.#host.handlers;
-    if (registry.size === 0) return { handlers: NO_HANDLERS, keys: undefined, errors: undefined };
+    if (registry.size === 0) return NOBODY;
     const handlers = registry.for(type);
-    if (handlers.length === 0 || registry.keyed === 0) return { handlers, keys: undefined, errors: undefined };
+    if (handlers.length === 0) return NOBODY;
+    if (registry.keyed === 0) return { handlers, keys: undefined, errors: undefined };
     const kept: HandlerEntry[] = [];
     const keys: Array<string | number | undefined> = [];
     let errors: HandlerError[] | undefined;

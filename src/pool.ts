@@ -107,9 +107,10 @@ class JobContext implements CancellableContext {
 /** One handler call for one event. */
 export class Job {
   nextInLane: Job | undefined;
-  // While queued: the arrival-order list of all queued jobs. While running:
-  // the list of running jobs (a job is in one list at a time, so the links
-  // are shared; a Set of running jobs cost a hash insert and delete per job).
+  // While queued: the arrival-order list of all queued jobs. While assigned
+  // a slot but not yet called: the pool's starting list. While running: the
+  // list of running jobs. A job is in one list at a time, so the links are
+  // shared (a Set of running jobs cost a hash insert and delete per job).
   prev: Job | undefined;
   next: Job | undefined;
   /** Set while the job runs, cleared when it finishes. */
@@ -173,9 +174,9 @@ export class HandlerPool {
   #oldest: Job | undefined;
   #newest: Job | undefined;
   #seq = 0;
-  /** Jobs assigned a slot, not yet called, in assignment order (from #startAt on). */
-  #starting: Job[] = [];
-  #startAt = 0;
+  /** Jobs assigned a slot and not yet called, in assignment order (linked through prev/next). */
+  #startHead: Job | undefined;
+  #startTail: Job | undefined;
   #calling = false;
   #holds = 0;
 
@@ -257,12 +258,13 @@ export class HandlerPool {
         dropped.push(job);
       }
     }
-    for (let i = this.#startAt; i < this.#starting.length; i++) {
-      const job = this.#starting[i]!;
-      if (job.assigned && job.context === undefined && job.handler === handler) {
+    for (let job = this.#startHead; job !== undefined; ) {
+      const next = job.next;
+      if (job.handler === handler) {
         this.#unassign(job);
         dropped.push(job);
       }
+      job = next;
     }
     for (const job of dropped) this.#events.dropped(job, reason);
     if (dropped.length > 0) this.pump();
@@ -276,12 +278,10 @@ export class HandlerPool {
       this.#removeQueued(job);
       dropped.push(job);
     }
-    for (let i = this.#startAt; i < this.#starting.length; i++) {
-      const job = this.#starting[i]!;
-      if (job.assigned && job.context === undefined) {
-        this.#unassign(job);
-        dropped.push(job);
-      }
+    while (this.#startHead !== undefined) {
+      const job = this.#startHead;
+      this.#unassign(job);
+      dropped.push(job);
     }
     for (const job of dropped) this.#events.dropped(job, 'closed');
     // Aborting runs the handlers' abort listeners, which may make a job end
@@ -308,7 +308,8 @@ export class HandlerPool {
 
   /** Ends a {@link hold}; the last one calls what got a slot meanwhile. */
   release(): void {
-    if (--this.#holds === 0) this.pump();
+    // Most publishes give no job a slot: then there is nothing to call.
+    if (--this.#holds === 0 && (this.#startHead !== undefined || this.#ready.size > 0)) this.pump();
   }
 
   /**
@@ -327,16 +328,11 @@ export class HandlerPool {
       // Waiting producers go first: their events were emitted before any
       // event a handler called below publishes.
       this.#events.roomFreed();
-      while (this.#startAt < this.#starting.length) {
-        const job = this.#starting[this.#startAt]!;
-        this.#starting[this.#startAt++] = undefined!;
-        if (job.assigned && job.context === undefined) this.#call(job);
+      for (let job = this.#startHead; job !== undefined; job = this.#startHead) {
+        this.#unlinkStarting(job);
+        this.#call(job);
       }
     } finally {
-      if (this.#startAt >= this.#starting.length) {
-        this.#starting.length = 0;
-        this.#startAt = 0;
-      }
       this.#calling = false;
     }
   }
@@ -446,11 +442,23 @@ export class HandlerPool {
       handler.lanes.remove(lane);
     }
     this.#refresh(handler);
-    this.#starting.push(job);
+    job.prev = this.#startTail;
+    if (this.#startTail === undefined) this.#startHead = job;
+    else this.#startTail.next = job;
+    this.#startTail = job;
+  }
+
+  #unlinkStarting(job: Job): void {
+    if (job.prev === undefined) this.#startHead = job.next;
+    else job.prev.next = job.next;
+    if (job.next === undefined) this.#startTail = job.prev;
+    else job.next.prev = job.prev;
+    job.prev = job.next = undefined;
   }
 
   /** Gives back the slot of an assigned job that will not be called (dropped before its start). */
   #unassign(job: Job): void {
+    this.#unlinkStarting(job);
     job.assigned = false;
     this.#freeSlot(job);
   }

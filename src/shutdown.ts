@@ -69,6 +69,8 @@ export class Shutdown extends Pending {
   escalate(request: CloseRequest): void {
     if (this.closed) return;
     if (!request.drain) this.#cancel();
+    // Cancelling may have ended the last job, and with it the close.
+    if (this.closed) return;
     const { timeout } = request;
     if (timeout === 0 || timeout === Infinity) return;
     const deadlines = deadlinesOf(this.host.scheduler);

@@ -52,4 +52,25 @@ describe('async context of handler jobs', () => {
     await flush();
     expect(seen).toEqual(['emitter']);
   });
+
+  it('runs jobs in the context of whichever job freed the slot with asyncContext: false (the opt-out)', async () => {
+    const als = new AsyncLocalStorage<number>();
+    const bus = createBus<Events>({ concurrency: 1, asyncContext: false });
+    const seen: Array<number | undefined> = [];
+    const gate = deferred();
+    bus.on('req', async (n) => {
+      seen.push(als.getStore());
+      if (n === 0) await gate.promise;
+    });
+    als.run(0, () => bus.publish('req', 0));
+    als.run(1, () => bus.publish('req', 1));
+    als.run(2, () => gate.resolve());
+    await bus.settled();
+    expect(seen[0]).toBe(0);
+    expect(seen[1]).not.toBe(1);
+  });
+
+  it("refuses a non-boolean 'asyncContext'", () => {
+    expect(() => createBus({ asyncContext: 'yes' as never })).toThrow(/'asyncContext' to be true or false/);
+  });
 });

@@ -277,6 +277,10 @@ describe('options must be objects', () => {
     expect(() => createBus(null as never)).toThrow(/createBus\(\) options/);
     await expect(bus.emit('x', 1, 1 as never)).rejects.toThrow(/emit\(\) options to be an object/);
     expect(() => bus.on('x', () => undefined, null as never)).toThrow(/on\(\) options/);
+    await expect(bus.waitFor('x', undefined, null as never)).rejects.toThrow(/waitFor\(\) options to be an object/);
+    expect(() => bus.waitFor$('x', undefined, 5 as never)).toThrow(/waitFor\$\(\) options/);
+    await expect(bus.request('x', 1, null as never)).rejects.toThrow(/request\(\) options/);
+    expect(() => bus.handle('x', () => 1, 'fast' as never)).toThrow(/handle\(\) options/);
     await expect(bus.close('now' as never)).rejects.toThrow(/close\(\) options/);
     await expect(bus.close({ drain: 'no' as never })).rejects.toThrow(/'drain' to be true or false/);
     expect(bus.closed).toBe(false);
