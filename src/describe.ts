@@ -133,8 +133,8 @@ export function describeValue(value: unknown, limit = DEFAULT_LIMIT): string {
       case 'symbol':
         return emit(String(v));
       case 'function': {
-        const name: unknown = v.name;
-        return emit(typeof name === 'string' && name ? `[Function ${name}]` : '[Function]');
+        const name = functionName(v);
+        return emit(name ? `[Function ${name}]` : '[Function]');
       }
     }
     if (v === null) return emit('null');
@@ -251,6 +251,26 @@ export function safeText(strings: TemplateStringsArray, ...values: unknown[]): s
     text += (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : describeValue(v)) + strings[i + 1]!;
   }
   return text;
+}
+
+/**
+ * A function's `name` for messages: `''` when it has none (or a name that is
+ * not a string, like a class's `static name = {}`), the `<unrenderable: …>`
+ * marker when reading it throws (a getter, a Proxy's trap).
+ *
+ * @example
+ * ```ts
+ * functionName(function isOk() {}); // 'isOk'
+ * functionName(() => 1);            // ''
+ * ```
+ */
+export function functionName(fn: Function): string {
+  try {
+    const name: unknown = fn.name;
+    return typeof name === 'string' ? name : '';
+  } catch (error) {
+    return unrenderable(error);
+  }
 }
 
 /** `'Foo '` for an instance of class Foo, `''` for plain objects (or when it cannot be told). */

@@ -361,19 +361,24 @@ export class HandlerPool {
       this.#finish(job, true, error);
       return;
     }
-    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
-      try {
-        (result as PromiseLike<unknown>).then(
+    try {
+      // Read once, inside the try: reading `then` of a returned Proxy (or a
+      // revoked one) throws, and that is the job's failure, not the publisher's.
+      const then = result !== null && typeof result === 'object' ? (result as PromiseLike<unknown>).then : undefined;
+      if (typeof then === 'function') {
+        then.call(
+          result,
           () => this.#finish(job, false, undefined),
           (error: unknown) => this.#finish(job, true, error),
         );
-      } catch (error) {
-        // A thenable whose `then` throws: treat like a rejection.
-        this.#finish(job, true, error);
+        return;
       }
-    } else {
-      this.#finish(job, false, undefined);
+    } catch (error) {
+      // A thenable whose `then` throws: treat like a rejection.
+      this.#finish(job, true, error);
+      return;
     }
+    this.#finish(job, false, undefined);
   }
 
   #finish(job: Job, failed: boolean, error: unknown): void {

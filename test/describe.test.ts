@@ -256,7 +256,7 @@ describe('describeValue with hostile values', () => {
   it('renders a Proxy whose traps throw as <unrenderable: …>, alone or inside a payload', () => {
     expect(describeValue(trapped())).toBe('<unrenderable: Error: getPrototypeOf trap>');
     expect(describeValue({ id: 1, body: trapped(), ok: true })).toBe('{ id: 1, body: <unrenderable: Error: getPrototypeOf trap>, ok: true }');
-    expect(describeValue(trapped(() => undefined))).toBe('<unrenderable: Error: get trap>');
+    expect(describeValue(trapped(() => undefined))).toBe('[Function <unrenderable: Error: get trap>]');
   });
 
   it('renders a revoked Proxy as <unrenderable: TypeError: …>', () => {
@@ -303,10 +303,10 @@ describe('describeValue with hostile values', () => {
     expect(describeValue(new Proxy(new Date(0), {}))).toMatch(/^<unrenderable: TypeError: .*>$/);
   });
 
-  it('renders a function whose name getter throws as <unrenderable: …>', () => {
+  it('renders a function whose name getter throws as [Function <unrenderable: …>]', () => {
     function handler(): void {}
     Object.defineProperty(handler, 'name', { get: fail('name') });
-    expect(describeValue({ onDone: handler })).toBe('{ onDone: <unrenderable: Error: name> }');
+    expect(describeValue({ onDone: handler })).toBe('{ onDone: [Function <unrenderable: Error: name>] }');
     class Named {}
     Object.defineProperty(Named, 'name', { value: Object.create(null) as object });
     expect(describeValue(Named)).toBe('[Function]');
@@ -327,11 +327,9 @@ describe('describeValue with hostile values', () => {
         throw trapped();
       },
       get c(): never {
-        // eslint-disable-next-line @typescript-eslint/only-throw-error
         throw Symbol('why');
       },
       get d(): never {
-        // eslint-disable-next-line @typescript-eslint/only-throw-error
         throw 'line\nbreak';
       },
     };
