@@ -1,19 +1,78 @@
 /**
- * Short, safe renderings of arbitrary values for error messages: never throws
- * (cycles, getters that throw, BigInt, symbols), never grows without bound.
+ * Short, safe renderings of arbitrary values for error messages: never throw,
+ * never grow without bound.
+ *
+ * Payloads and thrown values are user data, and some are hostile: Proxies
+ * whose traps throw, revoked Proxies, getters that throw, Errors whose
+ * `message` throws. They are rendered where a throw would do real harm —
+ * inside the timer that must reject a timed-out waiter, inside the pool
+ * reporting a handler failure — so every read of user data is guarded. A part
+ * that cannot be read or rendered is shown as `<unrenderable: Name: message>`
+ * (what reading it threw) or bare `<unrenderable>` (when even the thrown value
+ * cannot be described); the rest of the value is still rendered around it. No
+ * value renders as angle brackets otherwise (strings are quoted), so the
+ * marker cannot be mistaken for data.
+ *
+ * Dates, Maps and Sets are read through the built-in methods rather than the
+ * object's own: their content lives in internal slots, and an own `getTime`
+ * or `entries` (throwing or not) is not that content.
  */
 
 const DEFAULT_LIMIT = 120;
+/** How much of a thrown error's message an `<unrenderable: …>` marker quotes. */
+const REASON_LIMIT = 80;
+
+const dateTime = Date.prototype.getTime;
+const dateToIso = Date.prototype.toISOString;
+const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get!;
+const mapEntries = Map.prototype.entries;
+const setSize = Object.getOwnPropertyDescriptor(Set.prototype, 'size')!.get!;
+const setValues = Set.prototype.values;
+const objectTag = Object.prototype.toString;
+
+/** Escapes line breaks, so a rendering stays on one line. */
+const oneLine = (s: string): string => s.replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 
 /** Quotes a string on one line: line breaks are escaped, not printed. */
-const quote = (s: string): string => `'${s.replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
+const quote = (s: string): string => `'${oneLine(s)}'`;
+
+/** True for Errors of any realm (a `vm` context's, an iframe's), which `instanceof Error` misses. May throw for a Proxy. */
+const isError = (obj: object): boolean => obj instanceof Error || objectTag.call(obj) === '[object Error]';
 
 /**
- * Renders a value as a one-line, truncated, JavaScript-like literal.
+ * The marker for a part whose reading threw `error`. Reads only an Error's
+ * own `name` and `message` strings, never renders the error itself: a
+ * hostile error could throw again, and rendering it would recurse.
+ */
+function unrenderable(error: unknown): string {
+  let why: string | undefined;
+  try {
+    if (typeof error === 'object' && error !== null) {
+      const { name, message } = error as { name?: unknown; message?: unknown };
+      if (typeof name === 'string' && typeof message === 'string') why = message === '' ? name : `${name}: ${message}`;
+    } else if (typeof error !== 'function') {
+      why = String(error); // a primitive: String() renders symbols too
+    }
+  } catch {
+    why = undefined;
+  }
+  if (why === undefined) return '<unrenderable>';
+  return `<unrenderable: ${oneLine(why.length > REASON_LIMIT ? `${why.slice(0, REASON_LIMIT - 1)}…` : why)}>`;
+}
+
+/**
+ * Renders a value as a one-line, truncated, JavaScript-like literal. Never
+ * throws: cycles show as `[Circular]`, depth past 5 as `{…}` / `[…]`, and a
+ * part that cannot be read (a getter or Proxy trap that throws, a revoked
+ * Proxy) as `<unrenderable: Name: message>`, or `<unrenderable>` when even
+ * what it threw cannot be described.
  *
  * @example
  * ```ts
  * describeValue({ url: '/api/users', status: 500 }); // "{ url: '/api/users', status: 500 }"
+ * const { proxy, revoke } = Proxy.revocable({}, {});
+ * revoke();
+ * describeValue({ id: 7, body: proxy }); // "{ id: 7, body: <unrenderable: TypeError: Cannot perform 'IsArray' on a proxy that has been revoked> }"
  * ```
  */
 export function describeValue(value: unknown, limit = DEFAULT_LIMIT): string {
@@ -27,7 +86,41 @@ export function describeValue(value: unknown, limit = DEFAULT_LIMIT): string {
     length += piece.length;
     return length <= limit;
   };
+  /** Emits a field of `obj`, or the marker when reading it throws. */
+  const field = (obj: object, key: PropertyKey, depth: number): boolean => {
+    let child: unknown;
+    try {
+      child = (obj as Record<PropertyKey, unknown>)[key];
+    } catch (error) {
+      return emit(unrenderable(error));
+    }
+    return walk(child, depth);
+  };
+  /** An Error's name or message: a string as is (truncated), anything else rendered. */
+  const errorPart = (obj: object, key: 'name' | 'message', depth: number): boolean => {
+    let part: unknown;
+    try {
+      part = (obj as Record<string, unknown>)[key];
+    } catch (error) {
+      return emit(unrenderable(error));
+    }
+    return typeof part === 'string' ? emit(part.length > limit ? part.slice(0, limit) : part) : walk(part, depth);
+  };
+  // Whatever a value throws while it is rendered, the pieces it emitted are
+  // taken back and the marker stands for the whole value: `Map(2) { 'a' => `
+  // followed by a marker would read as a broken Map.
   const walk = (v: unknown, depth: number): boolean => {
+    const mark = out.length;
+    const markLength = length;
+    try {
+      return render(v, depth);
+    } catch (error) {
+      out.length = mark;
+      length = markLength;
+      return emit(unrenderable(error));
+    }
+  };
+  const render = (v: unknown, depth: number): boolean => {
     switch (typeof v) {
       case 'string':
         return emit(quote(v.length > limit ? v.slice(0, limit) : v));
@@ -38,38 +131,53 @@ export function describeValue(value: unknown, limit = DEFAULT_LIMIT): string {
       case 'bigint':
         return emit(`${v}n`);
       case 'symbol':
-        return emit(v.toString());
-      case 'function':
-        return emit(v.name ? `[Function ${v.name}]` : '[Function]');
+        return emit(String(v));
+      case 'function': {
+        const name = functionName(v);
+        return emit(name ? `[Function ${name}]` : '[Function]');
+      }
     }
     if (v === null) return emit('null');
     const obj = v as object;
     if (obj instanceof RegExp) return emit(String(obj));
-    if (obj instanceof Date) return emit(Number.isNaN(obj.getTime()) ? 'Invalid Date' : obj.toISOString());
+    if (obj instanceof Date) {
+      const time = dateTime.call(obj);
+      return emit(Number.isNaN(time) ? 'Invalid Date' : dateToIso.call(obj));
+    }
+    if (seen.has(obj)) return emit('[Circular]');
     // Errors, Maps and Sets keep their content out of own enumerable keys:
     // without these cases a near miss would read `Map{}` or `Error{}`.
-    if (obj instanceof Error) return emit(`${obj.name}: ${obj.message.length > limit ? obj.message.slice(0, limit) : obj.message}`);
-    if (seen.has(obj)) return emit('[Circular]');
+    if (isError(obj)) {
+      seen.add(obj); // a message that is the error itself is a cycle
+      try {
+        return errorPart(obj, 'name', depth + 1) && emit(': ') && errorPart(obj, 'message', depth + 1);
+      } finally {
+        seen.delete(obj);
+      }
+    }
     if (depth > 4) return emit(Array.isArray(obj) ? '[…]' : '{…}');
     seen.add(obj);
     try {
       if (Array.isArray(obj)) {
+        const size = obj.length;
         if (!emit('[')) return false;
-        for (let i = 0; i < obj.length; i++) {
+        for (let i = 0; i < size; i++) {
           if (i > 0 && !emit(', ')) return false;
-          if (!walk(obj[i], depth + 1)) return false;
+          if (!field(obj, i, depth + 1)) return false;
         }
         return emit(']');
       }
       if (obj instanceof Map || obj instanceof Set) {
-        const head = `${obj instanceof Map ? 'Map' : 'Set'}(${obj.size})`;
-        if (obj.size === 0) return emit(`${head} {}`);
+        const isMap = obj instanceof Map;
+        const size = isMap ? mapSize.call(obj) : setSize.call(obj);
+        const head = `${isMap ? 'Map' : 'Set'}(${size})`;
+        if (size === 0) return emit(`${head} {}`);
         if (!emit(`${head} { `)) return false;
         let first = true;
-        for (const entry of obj instanceof Map ? obj.entries() : obj.values()) {
+        for (const entry of isMap ? mapEntries.call(obj) : setValues.call(obj)) {
           if (!first && !emit(', ')) return false;
           first = false;
-          if (obj instanceof Map) {
+          if (isMap) {
             const [key, item] = entry as [unknown, unknown];
             if (!walk(key, depth + 1) || !emit(' => ') || !walk(item, depth + 1)) return false;
           } else if (!walk(entry, depth + 1)) return false;
@@ -83,16 +191,9 @@ export function describeValue(value: unknown, limit = DEFAULT_LIMIT): string {
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i]!;
         if (i > 0 && !emit(', ')) return false;
-        if (!emit(/^[A-Za-z_$][\w$]*$/.test(key) ? `${key}: ` : `${quote(key)}: `)) return false;
-        let child: unknown;
-        try {
-          child = (obj as Record<string, unknown>)[key];
-        } catch {
-          // A marker, not a string: it must not look like the value '[getter threw]'.
-          if (!emit('[getter threw]')) return false;
-          continue;
-        }
-        if (!walk(child, depth + 1)) return false;
+        const shown = key.length > limit ? key.slice(0, limit) : key;
+        if (!emit(/^[A-Za-z_$][\w$]*$/.test(shown) ? `${shown}: ` : `${quote(shown)}: `)) return false;
+        if (!field(obj, key, depth + 1)) return false;
       }
       return emit(' }');
     } finally {
@@ -102,6 +203,74 @@ export function describeValue(value: unknown, limit = DEFAULT_LIMIT): string {
   walk(value, 0);
   const text = out.join('');
   return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
+}
+
+/**
+ * The text an error message gives for a thrown or rejected value (a cause):
+ * an Error's message, a string as it is, a primitive as `String()` gives it,
+ * any other value rendered by {@link describeValue}. Never throws, whatever
+ * was thrown (a null-prototype object, a revoked Proxy, an Error whose
+ * `message` getter throws).
+ *
+ * @example
+ * ```ts
+ * describeCause(new Error('db down')); // 'db down'
+ * describeCause(Object.assign(Object.create(null), { code: 'E_DB' })); // "{ code: 'E_DB' }"
+ * ```
+ */
+export function describeCause(cause: unknown, limit = DEFAULT_LIMIT): string {
+  if (typeof cause === 'string') return cause;
+  if (cause === null || (typeof cause !== 'object' && typeof cause !== 'function')) return String(cause);
+  try {
+    if (isError(cause)) {
+      const message: unknown = (cause as { message?: unknown }).message;
+      if (typeof message === 'string') return message;
+    }
+  } catch {
+    // A Proxy or a throwing getter: describeValue shows what can be read.
+  }
+  return describeValue(cause, limit);
+}
+
+/**
+ * A template tag for messages that quote user values: strings and numbers
+ * are interpolated as a plain template literal would, anything else is
+ * rendered by {@link describeValue}. A type or name is typed `string`, but
+ * plain JavaScript callers can pass a Symbol, a null-prototype object or a
+ * revoked Proxy, and building the error that reports it must not throw.
+ *
+ * @example
+ * ```ts
+ * safeText`No responder for request '${Symbol('user.get')}'.`; // "No responder for request 'Symbol(user.get)'."
+ * ```
+ */
+export function safeText(strings: TemplateStringsArray, ...values: unknown[]): string {
+  let text = strings[0]!;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    text += (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : describeValue(v)) + strings[i + 1]!;
+  }
+  return text;
+}
+
+/**
+ * A function's `name` for messages: `''` when it has none (or a name that is
+ * not a string, like a class's `static name = {}`), the `<unrenderable: …>`
+ * marker when reading it throws (a getter, a Proxy's trap).
+ *
+ * @example
+ * ```ts
+ * functionName(function isOk() {}); // 'isOk'
+ * functionName(() => 1);            // ''
+ * ```
+ */
+export function functionName(fn: Function): string {
+  try {
+    const name: unknown = fn.name;
+    return typeof name === 'string' ? name : '';
+  } catch (error) {
+    return unrenderable(error);
+  }
 }
 
 /** `'Foo '` for an instance of class Foo, `''` for plain objects (or when it cannot be told). */

@@ -2,7 +2,13 @@
  * Every error rxbus hands to a user is one of these classes. Each message says
  * what happened, to which event type or pattern, and what to do next; the
  * same facts are also fields, for programs.
+ *
+ * Messages are built with the `safeText` tag: the types, names and causes
+ * they quote come from users, and building the error that reports a bad
+ * value must never throw (a Symbol or a revoked Proxy where a string was
+ * expected is rendered, not interpolated).
  */
+import { describeCause, safeText } from './describe.js';
 
 /** What a diagnostic message shows of an event that arrived but did not match. */
 export interface NearMiss {
@@ -69,14 +75,14 @@ export class WaitTimeoutError extends RxBusError {
   }) {
     const { pattern, matcher, timeout } = details;
     const nearMisses = details.nearMisses ?? [];
-    const what = pattern === undefined ? `a value matching ${matcher}` : `'${pattern}' matching ${matcher}`;
-    let message = `Timed out after ${timeout} ms waiting for ${what}.`;
+    const what = pattern === undefined ? safeText`a value matching ${matcher}` : safeText`'${pattern}' matching ${matcher}`;
+    let message = safeText`Timed out after ${timeout} ms waiting for ${what}.`;
     if (pattern !== undefined) {
       message +=
         nearMisses.length === 0
-          ? ` No '${pattern}' event arrived while waiting.`
-          : ` ${nearMisses.length} recent '${pattern}' event(s) did not match:\n` +
-            nearMisses.map((m) => `  - ${m.type} ${m.summary}`).join('\n');
+          ? safeText` No '${pattern}' event arrived while waiting.`
+          : safeText` ${nearMisses.length} recent '${pattern}' event(s) did not match:\n` +
+            nearMisses.map((m) => safeText`  - ${m.type} ${m.summary}`).join('\n');
     }
     message += `\nCheck the matcher against what was published, or raise the timeout if the event is just slow.`;
     super(message);
@@ -103,7 +109,7 @@ export class BusClosedError extends RxBusError {
   readonly operation: string;
   constructor(operation: string) {
     super(
-      `Cannot ${operation}: the bus is closed. Create a new bus, or make sure close() runs only after the last producer is done.`,
+      safeText`Cannot ${operation}: the bus is closed. Create a new bus, or make sure close() runs only after the last producer is done.`,
     );
     this.operation = operation;
   }
@@ -132,12 +138,12 @@ export class QueueFullError extends RxBusError {
     const { type, capacity, needed, waited, concurrency } = details;
     super(
       concurrency !== undefined
-        ? `'${type}' needs ${needed} handler jobs per event, more than the queue (capacity ${capacity}) and the pool ` +
-            `(concurrency ${concurrency}) can ever hold, so emit() would wait forever. Raise 'capacity' or 'concurrency'.`
+        ? safeText`'${type}' needs ${needed} handler jobs per event, more than the queue (capacity ${capacity}) and the pool ` +
+            safeText`(concurrency ${concurrency}) can ever hold, so emit() would wait forever. Raise 'capacity' or 'concurrency'.`
         : waited === undefined
-          ? `Handler queue is full (${capacity} jobs waiting): '${type}' needs ${needed} more. ` +
+          ? safeText`Handler queue is full (${capacity} jobs waiting): '${type}' needs ${needed} more. ` +
             `Use 'await bus.emit()' to wait for room, raise 'capacity', or pick a drop overflow policy.`
-          : `Handler queue stayed full for ${waited} ms: '${type}' needed room for ${needed} job(s) (capacity ${capacity}). ` +
+          : safeText`Handler queue stayed full for ${waited} ms: '${type}' needed room for ${needed} job(s) (capacity ${capacity}). ` +
             `Handlers are slower than producers: raise 'concurrency', speed the handlers up, or allow a longer timeout.`,
     );
     this.type = type;
@@ -163,9 +169,11 @@ export class HandlerError extends RxBusError {
   readonly handler: string | undefined;
   constructor(details: { event: { readonly type: string; readonly id: number }; handler?: string | undefined; cause: unknown }) {
     const { event, handler, cause } = details;
-    const who = handler ? `Handler '${handler}'` : 'A handler';
-    const why = cause instanceof Error ? cause.message : String(cause);
-    super(`${who} failed on '${event.type}' (event #${event.id}): ${why}`, { cause });
+    const who = handler ? safeText`Handler '${handler}'` : 'A handler';
+    // Any value can be thrown, including ones String() and instanceof throw on
+    // (null-prototype objects, revoked Proxies): describeCause never throws.
+    const why = describeCause(cause);
+    super(safeText`${who} failed on '${event.type}' (event #${event.id}): ${why}`, { cause });
     this.event = event;
     this.handler = handler;
   }
@@ -190,8 +198,8 @@ export class RequestTimeoutError extends RxBusError {
   readonly timeout: number;
   constructor(details: { type: string; timeout: number }) {
     super(
-      `No reply to request '${details.type}' within ${details.timeout} ms. ` +
-        `The responder is slow or stuck: raise the timeout, or check the handler registered with bus.handle('${details.type}').`,
+      safeText`No reply to request '${details.type}' within ${details.timeout} ms. ` +
+        safeText`The responder is slow or stuck: raise the timeout, or check the handler registered with bus.handle('${details.type}').`,
     );
     this.type = details.type;
     this.timeout = details.timeout;
@@ -211,7 +219,7 @@ export class NoResponderError extends RxBusError {
   /** The request type. */
   readonly type: string;
   constructor(type: string) {
-    super(`No responder for request '${type}'. Register one with bus.handle('${type}', ...) before sending requests.`);
+    super(safeText`No responder for request '${type}'. Register one with bus.handle('${type}', ...) before sending requests.`);
     this.type = type;
   }
 }
@@ -237,12 +245,12 @@ export class CoordinatorClosedError extends BusClosedError {
   readonly queued: boolean;
   constructor(details: { command: string; queued?: boolean }) {
     const { command, queued = false } = details;
-    super(`run command '${command}'`);
+    super(safeText`run command '${command}'`);
     // BusClosedError's message speaks of a bus; say what happened to this call instead.
     this.message = queued
-      ? `Command '${command}' never ran: it was still queued when close({ drain: false }) was called. ` +
+      ? safeText`Command '${command}' never ran: it was still queued when close({ drain: false }) was called. ` +
         `Use close() (drain: true) to let queued commands finish, or stop calling commands before closing.`
-      : `Cannot run command '${command}': the coordinator is closed. ` +
+      : safeText`Cannot run command '${command}': the coordinator is closed. ` +
         `Create a new coordinator, or make sure close() runs only after the last caller is done.`;
     this.command = command;
     this.queued = queued;
@@ -272,7 +280,7 @@ export class CommandQueueFullError extends QueueFullError {
     super({ type: command, capacity, needed: 1 });
     // QueueFullError's message gives bus advice (emit, concurrency); a coordinator has neither.
     this.message =
-      `Command '${command}' was rejected: ${capacity} call(s) are already waiting for the coordinator (capacity ${capacity}). ` +
+      safeText`Command '${command}' was rejected: ${capacity} call(s) are already waiting for the coordinator (capacity ${capacity}). ` +
       `Commands are slower than callers: make them faster, raise 'capacity', or pick a drop overflow policy.`;
     this.command = command;
   }
@@ -303,7 +311,7 @@ export class CommandDroppedError extends RxBusError {
     const { command, capacity, overflow } = details;
     const which = overflow === 'drop-newest' ? 'it arrived' : 'a newer call arrived';
     super(
-      `Command '${command}' was dropped without running: ${which} while ${capacity} call(s) were waiting (capacity ${capacity}, overflow '${overflow}'). ` +
+      safeText`Command '${command}' was dropped without running: ${which} while ${capacity} call(s) were waiting (capacity ${capacity}, overflow '${overflow}'). ` +
         `Raise 'capacity', or use overflow 'error' if every call must either run or fail loudly.`,
     );
     this.command = command;
@@ -335,7 +343,7 @@ export class BufferFullError extends QueueFullError {
     super({ type: operator, capacity, needed: 1 });
     // QueueFullError's message speaks of bus handlers; say what happened here instead.
     this.message =
-      `${operator} buffer is full: ${concurrency} inner subscription(s) running and ${capacity} value(s) waiting. ` +
+      safeText`${operator} buffer is full: ${concurrency} inner subscription(s) running and ${capacity} value(s) waiting. ` +
       `The source is faster than the projected work: raise 'capacity' or 'concurrency', ` +
       `pick overflow 'drop-newest' or 'drop-oldest', or slow the source down.`;
     this.operator = operator;
@@ -360,7 +368,7 @@ export class DuplicateResponderError extends RxBusError {
   readonly type: string;
   constructor(type: string) {
     super(
-      `Request type '${type}' already has a responder: each request type has exactly one. ` +
+      safeText`Request type '${type}' already has a responder: each request type has exactly one. ` +
         `Unsubscribe the existing one (the Subscription bus.handle returned) before registering another.`,
     );
     this.type = type;

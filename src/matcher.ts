@@ -12,7 +12,7 @@
  * tells the waiter index which field, if any, is pinned to an exact primitive
  * value (see waiter-index.ts).
  */
-import { describeValue } from './describe.js';
+import { describeValue, functionName } from './describe.js';
 
 /** A function that decides whether a value matches. */
 export type MatchPredicate<T, C = unknown> = (value: T, context: C) => boolean;
@@ -165,7 +165,7 @@ export function readPath(value: unknown, path: readonly string[]): unknown {
  */
 export function describeMatcher(matcher: unknown): string {
   if (matcher === undefined) return 'anything';
-  if (typeof matcher === 'function') return `predicate ${matcher.name || '(anonymous)'}`;
+  if (typeof matcher === 'function') return `predicate ${functionName(matcher) || '(anonymous)'}`;
   return describeValue(matcher, 200);
 }
 

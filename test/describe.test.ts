@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { describeValue } from '../src/describe.js';
 
@@ -96,6 +98,16 @@ describe('describeValue', () => {
     expect(describeValue({ ok: false, error: new Error('boom') })).toBe('{ ok: false, error: Error: boom }');
   });
 
+  it('renders Errors from another realm as name: message', () => {
+    expect(describeValue(runInNewContext('new RangeError("far away")'))).toBe('RangeError: far away');
+  });
+
+  it('renders an Error whose message is the error itself as [Circular]', () => {
+    const error = new Error();
+    Object.defineProperty(error, 'message', { value: error });
+    expect(describeValue(error)).toBe('Error: [Circular]');
+  });
+
   it('prefixes class instances with the class name', () => {
     expect(describeValue(new Order('42', 99))).toBe("Order { id: '42', total: 99 }");
     expect(describeValue(new Empty())).toBe('Empty {}');
@@ -129,7 +141,7 @@ describe('describeValue', () => {
     expect(describeValue({ a: shared, b: shared })).toBe('{ a: { x: 1 }, b: { x: 1 } }');
   });
 
-  it('renders a getter that throws as [getter threw] and goes on', () => {
+  it('renders a getter that throws as <unrenderable: …> and goes on', () => {
     const value = {
       before: 1,
       get boom(): never {
@@ -137,9 +149,9 @@ describe('describeValue', () => {
       },
       after: 2,
     };
-    expect(describeValue(value)).toBe('{ before: 1, boom: [getter threw], after: 2 }');
-    // The marker is not a string value: a real '[getter threw]' string is quoted.
-    expect(describeValue({ boom: '[getter threw]' })).toBe("{ boom: '[getter threw]' }");
+    expect(describeValue(value)).toBe('{ before: 1, boom: <unrenderable: Error: nope>, after: 2 }');
+    // The marker is not a string value: a real '<unrenderable: …>' string is quoted.
+    expect(describeValue({ boom: '<unrenderable: Error: nope>' })).toBe("{ boom: '<unrenderable: Error: nope>' }");
   });
 
   it('does not throw for an own constructor getter that throws', () => {
@@ -148,7 +160,7 @@ describe('describeValue', () => {
         throw new Error('nope');
       },
     };
-    expect(describeValue(value)).toBe('{ constructor: [getter threw] }');
+    expect(describeValue(value)).toBe('{ constructor: <unrenderable: Error: nope> }');
   });
 
   it('truncates long strings to the limit with …', () => {
@@ -217,5 +229,174 @@ describe('describeValue', () => {
       expect(text).toHaveLength(limit);
       expect(text.endsWith('…')).toBe(true);
     }
+  });
+});
+
+const fail = (what: string) => (): never => {
+  throw new Error(what);
+};
+
+/** A Proxy whose every trap throws. */
+const trapped = (target: object = {}): object =>
+  new Proxy(target, {
+    get: fail('get trap'),
+    has: fail('has trap'),
+    ownKeys: fail('ownKeys trap'),
+    getOwnPropertyDescriptor: fail('getOwnPropertyDescriptor trap'),
+    getPrototypeOf: fail('getPrototypeOf trap'),
+  });
+
+const revoked = (target: object = {}): object => {
+  const { proxy, revoke } = Proxy.revocable(target, {});
+  revoke();
+  return proxy;
+};
+
+describe('describeValue with hostile values', () => {
+  it('renders a Proxy whose traps throw as <unrenderable: …>, alone or inside a payload', () => {
+    expect(describeValue(trapped())).toBe('<unrenderable: Error: getPrototypeOf trap>');
+    expect(describeValue({ id: 1, body: trapped(), ok: true })).toBe('{ id: 1, body: <unrenderable: Error: getPrototypeOf trap>, ok: true }');
+    expect(describeValue(trapped(() => undefined))).toBe('[Function <unrenderable: Error: get trap>]');
+  });
+
+  it('renders a revoked Proxy as <unrenderable: TypeError: …>', () => {
+    expect(describeValue(revoked())).toMatch(/^<unrenderable: TypeError: .*revoked.*>$/);
+    expect(describeValue([1, revoked([]), 3])).toMatch(/^\[1, <unrenderable: TypeError: .*revoked.*>, 3\]$/);
+  });
+
+  it('renders the elements of an array around an index getter that throws', () => {
+    const list = [1, 2, 3];
+    Object.defineProperty(list, 1, { get: fail('index 1') });
+    expect(describeValue(list)).toBe('[1, <unrenderable: Error: index 1>, 3]');
+    const longList = new Proxy([1, 2], { get: (t, k) => (k === 'length' ? fail('length')() : Reflect.get(t, k)) });
+    expect(describeValue({ list: longList })).toBe('{ list: <unrenderable: Error: length> }');
+  });
+
+  it("renders an Error whose message or name getter throws with the part it could read", () => {
+    const noMessage = new Error('hidden');
+    Object.defineProperty(noMessage, 'message', { get: fail('message getter') });
+    expect(describeValue(noMessage)).toBe('Error: <unrenderable: Error: message getter>');
+    const noName = new TypeError('bad id');
+    Object.defineProperty(noName, 'name', { get: fail('name getter') });
+    expect(describeValue(noName)).toBe('<unrenderable: Error: name getter>: bad id');
+    const oddMessage = new Error();
+    Object.defineProperty(oddMessage, 'message', { value: Object.create(null) as object });
+    expect(describeValue(oddMessage)).toBe('Error: {}');
+  });
+
+  it('renders a Map or Set whose own methods throw from its real content', () => {
+    const map = new Map([['a', 1]]);
+    Object.defineProperty(map, 'entries', { value: fail('entries') });
+    Object.defineProperty(map, 'size', { get: fail('size') });
+    expect(describeValue(map)).toBe("Map(1) { 'a' => 1 }");
+    const set = new Set([1]);
+    Object.defineProperty(set, 'values', { value: fail('values') });
+    expect(describeValue(set)).toBe('Set(1) { 1 }');
+    expect(describeValue(new Proxy(new Map(), {}))).toMatch(/^<unrenderable: TypeError: .*>$/);
+  });
+
+  it('renders a Date whose getTime or toISOString throws from its real time', () => {
+    const date = new Date(0);
+    Object.defineProperty(date, 'getTime', { value: fail('getTime') });
+    Object.defineProperty(date, 'toISOString', { value: fail('toISOString') });
+    expect(describeValue(date)).toBe('1970-01-01T00:00:00.000Z');
+    expect(describeValue(new Proxy(new Date(0), {}))).toMatch(/^<unrenderable: TypeError: .*>$/);
+  });
+
+  it('renders a function whose name getter throws as [Function <unrenderable: …>]', () => {
+    function handler(): void {}
+    Object.defineProperty(handler, 'name', { get: fail('name') });
+    expect(describeValue({ onDone: handler })).toBe('{ onDone: [Function <unrenderable: Error: name>] }');
+    class Named {}
+    Object.defineProperty(Named, 'name', { value: Object.create(null) as object });
+    expect(describeValue(Named)).toBe('[Function]');
+  });
+
+  it('renders a RegExp whose flags getter throws as <unrenderable: …>', () => {
+    const re = /x/;
+    Object.defineProperty(re, 'flags', { get: fail('flags') });
+    expect(describeValue({ re })).toBe('{ re: <unrenderable: Error: flags> }');
+  });
+
+  it('renders <unrenderable> when even the thrown value cannot be described', () => {
+    const value = {
+      get a(): never {
+        throw revoked();
+      },
+      get b(): never {
+        throw trapped();
+      },
+      get c(): never {
+        throw Symbol('why');
+      },
+      get d(): never {
+        throw 'line\nbreak';
+      },
+    };
+    expect(describeValue(value)).toBe("{ a: <unrenderable>, b: <unrenderable>, c: <unrenderable: Symbol(why)>, d: <unrenderable: line\\nbreak> }");
+  });
+
+  it('keeps rendering deep and cyclic structures with hostile parts inside', () => {
+    const root: Record<string, unknown> = { level: 0 };
+    let node = root;
+    for (let i = 1; i < 10; i++) {
+      const next: Record<string, unknown> = { level: i, bad: revoked(), self: root };
+      node['next'] = next;
+      node = next;
+    }
+    const text = describeValue(root, 1000);
+    expect(text).toContain('next: { level: 1, bad: <unrenderable: TypeError: ');
+    expect(text).toContain('self: [Circular]');
+    expect(text).toContain('{…}');
+  });
+
+  it('never throws and never passes the limit, whatever the value', () => {
+    const hostile: Array<() => unknown> = [
+      () => trapped(),
+      () => revoked(),
+      () => trapped([1]),
+      () => revoked(() => 1),
+      () => Symbol('s'),
+      () => {
+        const e = new Error('m');
+        Object.defineProperty(e, 'message', { get: fail('m') });
+        return e;
+      },
+      () => {
+        const list = [1];
+        Object.defineProperty(list, 0, { get: fail('index') });
+        return list;
+      },
+    ];
+    // fast-check inspects the values it generates (and the hostile ones throw
+    // at that), so it generates recipes and the property builds the values.
+    type Recipe = { plain: unknown } | { hostile: number } | { list: Recipe[] } | { fields: Record<string, Recipe> };
+    const build = (r: Recipe): unknown =>
+      'plain' in r
+        ? r.plain
+        : 'hostile' in r
+          ? hostile[r.hostile]!()
+          : 'list' in r
+            ? r.list.map(build)
+            : Object.fromEntries(Object.entries(r.fields).map(([k, v]) => [k, build(v)]));
+    const recipe = fc.letrec<{ node: Recipe }>((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small' },
+        fc
+          .anything({ withMap: true, withSet: true, withDate: true, withBigInt: true, withNullPrototype: true, withTypedArray: true })
+          .map((plain) => ({ plain })),
+        fc.nat(hostile.length - 1).map((i) => ({ hostile: i })),
+        fc.array(tie('node'), { maxLength: 4 }).map((list) => ({ list })),
+        fc.dictionary(fc.string(), tie('node'), { maxKeys: 4 }).map((fields) => ({ fields })),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(recipe, fc.integer({ min: 1, max: 300 }), (r, limit) => {
+        const text = describeValue(build(r), limit);
+        expect(typeof text).toBe('string');
+        expect(text.length).toBeLessThanOrEqual(limit);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
