@@ -26,6 +26,7 @@ import type {
   OnOptions,
   RequestOptions,
 } from './bus-api.js';
+import { functionName } from './describe.js';
 import { Dispatcher } from './dispatch.js';
 import { BusClosedError, HandlerError, QueueFullError } from './errors.js';
 import { ErrorReporter } from './error-reporter.js';
@@ -241,7 +242,7 @@ class EventBus {
     if (typeof handler !== 'function') {
       throw new TypeError(`Expected the handler for '${pattern}' to be a function, got ${describeArgument(handler)}.`);
     }
-    const { concurrency = Infinity, key, signal, name = handler.name || undefined } = optionsOf(options, 'on() options');
+    const { concurrency = Infinity, key, signal, name = functionName(handler) || undefined } = optionsOf(options, 'on() options');
     if (concurrency !== Infinity) assertCount(concurrency, 'concurrency', 1);
     if (key !== undefined && typeof key !== 'function') {
       throw new TypeError(`Expected 'key' to be a function (payload, event) => string | number, got ${describeArgument(key)}.`);

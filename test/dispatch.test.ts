@@ -296,3 +296,24 @@ describe('QueueFullError is still thrown when the jobs do not fit', () => {
     expect(() => bus.publish('x')).toThrow(QueueFullError);
   });
 });
+
+describe('hostile handler functions', () => {
+  it("registers a handler whose 'name' getter throws, and names it as unrenderable", () => {
+    const bus = createBus<Events>();
+    const fn = () => {
+      throw new Error('boom');
+    };
+    Object.defineProperty(fn, 'name', {
+      get() {
+        throw new Error('no name');
+      },
+    });
+    const errors: string[] = [];
+    bus.errors$.subscribe((e) => errors.push(e.message));
+    expect(() => bus.on('x', fn)).not.toThrow();
+    bus.publish('x');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('unrenderable');
+  });
+});
+
