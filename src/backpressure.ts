@@ -12,6 +12,7 @@
 import type { SchedulerLike } from 'rxjs';
 import { QueueFullError } from './errors.js';
 import { Pending } from './pending.js';
+import type { Admitted } from './dispatch.js';
 import type { ContextScope } from './pool.js';
 
 /** What the emitter queue needs of its bus. */
@@ -24,7 +25,7 @@ export interface EmitHost {
    * Publishes the event if its jobs fit now; false (and nothing done)
    * otherwise. Throws what publishing throws (the bus closed meanwhile).
    */
-  tryPublish(type: string, payload: unknown): boolean;
+  tryPublish(type: string, payload: unknown, admitted: Admitted | undefined): boolean;
   /** The queue slots the event's jobs would need (for the timeout message). */
   slotsNeeded(type: string, payload: unknown): number;
   /** The number of waiting emitters changed. */
@@ -51,6 +52,7 @@ class WaitingEmitter extends Pending {
     signal: AbortSignal | undefined,
     readonly resolve: () => void,
     readonly reject: (error: unknown) => void,
+    readonly admitted: Admitted | undefined,
   ) {
     super({ timeout, signal, scheduler: queue.host.scheduler });
     this.scope = queue.host.captureContext?.();
@@ -77,8 +79,8 @@ class WaitingEmitter extends Pending {
     this.publishing = true;
     try {
       return this.scope === undefined
-        ? host.tryPublish(this.type, this.payload)
-        : this.scope.runInAsyncScope(host.tryPublish, host, this.type, this.payload);
+        ? host.tryPublish(this.type, this.payload, this.admitted)
+        : this.scope.runInAsyncScope(host.tryPublish, host, this.type, this.payload, this.admitted);
     } finally {
       this.publishing = false;
     }
@@ -108,9 +110,9 @@ export class EmitterQueue {
    * already checked that it does not fit now (or that others wait before it)
    * and that the signal is not aborted.
    */
-  wait(type: string, payload: unknown, timeout: number, signal: AbortSignal | undefined): Promise<void> {
+  wait(type: string, payload: unknown, timeout: number, signal: AbortSignal | undefined, admitted?: Admitted): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const emitter = new WaitingEmitter(this, type, payload, timeout, signal, resolve, reject);
+      const emitter = new WaitingEmitter(this, type, payload, timeout, signal, resolve, reject, admitted);
       if (!emitter.arm()) {
         emitter.closed = true;
         reject(signal!.reason);

@@ -23,6 +23,7 @@ import type { Matcher } from './matcher.js';
 import type { DropReason } from './pool.js';
 import type { Cursor, WaitForOptions } from './waiter.js';
 
+import type { Delivery } from './delivery.js';
 import type { OverflowPolicy } from './overflow.js';
 
 export type { OverflowPolicy } from './overflow.js';
@@ -284,6 +285,26 @@ export interface Bus<E extends EventMap, N extends EventMap = PublicEvents<E>> {
    * ```
    */
   emit<K extends EventType<N>>(type: K, payload: N[K], options?: EmitOptions): Promise<void>;
+
+  /**
+   * Publishes like `emit` (waits for room, FIFO), then waits until every
+   * handler job of the event has finished, and resolves with what happened:
+   * `{ event, handled, failed, dropped }`. Handler failures are returned
+   * (and still reported on `errors$`), not thrown. Rejects as `emit` does
+   * (`QueueFullError` on timeout, `signal.reason`, `BusClosedError`) only
+   * while waiting for room; once the event is published it always resolves.
+   * An event no handler matches resolves at once with `handled: 0`.
+   *
+   * It is what a transport acknowledges a broker message after, and what
+   * emittery's `emit` / EventEmitter2's `emitAsync` users reach for.
+   *
+   * @example
+   * ```ts
+   * const { failed } = await bus.deliver('order.created', order, { timeout: 5000 });
+   * if (failed.length > 0) console.warn(`${failed.length} handler(s) failed`, failed[0].cause);
+   * ```
+   */
+  deliver<K extends EventType<N>>(type: K, payload: N[K], options?: EmitOptions): Promise<Delivery<EventOf<N, K>>>;
 
   /**
    * Handler failures, as `HandlerError`s (`event`, `handler`, `cause`).

@@ -27,7 +27,8 @@ import type {
   RequestOptions,
 } from './bus-api.js';
 import { functionName } from './describe.js';
-import { Dispatcher } from './dispatch.js';
+import { Deliveries, type Delivery } from './delivery.js';
+import { Dispatcher, type Admitted } from './dispatch.js';
 import { BusClosedError, HandlerError, QueueFullError } from './errors.js';
 import { ErrorReporter } from './error-reporter.js';
 import type { BusEvent, EventMap, ReplyPayload } from './event-map.js';
@@ -72,6 +73,7 @@ class EventBus {
   readonly #life: Lifecycle;
   readonly #requests: RequestRegistry;
   readonly #stats: StatsFeed;
+  readonly #deliveries = new Deliveries();
   readonly #waiterHost: WaiterHost;
   #closed = false;
   #shutdown: Shutdown | undefined;
@@ -112,8 +114,14 @@ class EventBus {
     this.#stats = new StatsFeed(scheduler, statsInterval, () => this.stats());
     this.#pool = new HandlerPool(concurrency, capacity, {
       settled: (job, failed, error) => {
-        if (failed) this.#fail(new HandlerError({ event: job.event, handler: job.handler.name, cause: error }));
-        else this.#delivered++;
+        let failure: HandlerError | undefined;
+        if (failed) {
+          failure = new HandlerError({ event: job.event, handler: job.handler.name, cause: error });
+          this.#fail(failure);
+        } else {
+          this.#delivered++;
+        }
+        if (this.#deliveries.size > 0) this.#deliveries.jobEnded(job.event, failure);
         this.#poolChanged();
       },
       dropped: (job, reason) => this.#jobDropped(job.event, job.handler, reason),
@@ -137,7 +145,7 @@ class EventBus {
       scheduler,
       capacity,
       captureContext,
-      tryPublish: (type, payload) => this.#dispatcher.publish(type, payload, 'wait'),
+      tryPublish: (type, payload, admitted) => this.#dispatcher.publish(type, payload, 'wait', admitted),
       slotsNeeded: (type, payload) => this.#dispatcher.slotsNeeded(type, payload),
       changed: () => this.#changed(),
     });
@@ -187,19 +195,31 @@ class EventBus {
   }
 
   emit(type: string, payload: unknown, options?: EmitOptions): Promise<void> {
+    return this.#emit(type, payload, options, undefined, 'emit');
+  }
+
+  deliver(type: string, payload: unknown, options?: EmitOptions): Promise<Delivery> {
+    return new Promise<Delivery>((resolve, reject) => {
+      const admitted: Admitted = (event, jobs) => this.#deliveries.track(event, jobs, resolve);
+      this.#emit(type, payload, options, admitted, 'deliver').then(undefined, reject);
+    });
+  }
+
+  /** emit and deliver: wait for room (FIFO behind waiting producers), then publish. */
+  #emit(type: string, payload: unknown, options: EmitOptions | undefined, admitted: Admitted | undefined, what: string): Promise<void> {
     try {
       assertPublishable(type);
-      const { timeout = 0, signal } = optionsOf(options, 'emit() options');
+      const { timeout = 0, signal } = optionsOf(options, `${what}() options`);
       assertTimeout(timeout, 'timeout');
       if (signal !== undefined) assertSignal(signal);
-      if (this.#closed) throw new BusClosedError(`emit('${type}')`);
+      if (this.#closed) throw new BusClosedError(`${what}('${type}')`);
       if (signal?.aborted) return Promise.reject(signal.reason);
       // Waiting could never help when even an idle pool and an empty queue
       // cannot hold one job per handler.
       if (!this.#dispatcher.canEverFit(type)) throw this.#neverFits(type);
       // FIFO: a newcomer goes behind producers already waiting.
-      if (this.#emitters.size === 0 && this.#dispatcher.publish(type, payload, 'wait')) return Promise.resolve();
-      return this.#emitters.wait(type, payload, timeout, signal);
+      if (this.#emitters.size === 0 && this.#dispatcher.publish(type, payload, 'wait', admitted)) return Promise.resolve();
+      return this.#emitters.wait(type, payload, timeout, signal, admitted);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -305,6 +325,7 @@ class EventBus {
 
   #jobDropped(event: BusEvent, handler: HandlerEntry, reason: DropReason): void {
     this.#droppedCount++;
+    if (this.#deliveries.size > 0) this.#deliveries.jobDropped(event);
     if (handler.responder) this.#requests.dropped(event, reason);
     if (this.#dropped.observed) this.#dropped.next(Object.freeze({ event, handler: handler.name, reason }));
     this.#poolChanged();

@@ -52,6 +52,9 @@ export interface DispatchHost {
 
 const NO_HANDLERS: readonly HandlerEntry[] = [];
 
+/** Called when an event is admitted, before any of its jobs runs. */
+export type Admitted = (event: BusEvent, jobs: number) => void;
+
 /** Handlers that get a job for one event, with their keys (same index) when any handler is keyed. */
 interface Selection {
   readonly handlers: readonly HandlerEntry[];
@@ -90,9 +93,10 @@ export class Dispatcher {
    * Publishes one event. `policy` is the overflow policy, or `'wait'` for
    * emit: then nothing happens and it returns false when the jobs do not fit.
    * Throws `QueueFullError` (policy `'error'`) or `BusClosedError` (the bus
-   * closed while key functions ran) with nothing delivered.
+   * closed while key functions ran) with nothing delivered. `admitted` is
+   * called once the event is admitted, with the number of its jobs.
    */
-  publish(type: string, payload: unknown, policy: OverflowPolicy | 'wait'): boolean {
+  publish(type: string, payload: unknown, policy: OverflowPolicy | 'wait', admitted?: Admitted): boolean {
     const host = this.#host;
     const pool = host.pool;
     const time = host.scheduler.now();
@@ -137,6 +141,8 @@ export class Dispatcher {
       const scope = capture !== undefined && (needed > 0 || pool.deferring) ? capture() : undefined;
       pool.admit(event, handlers, keys, scope);
     }
+    // Told before any job of the event can start or end (bus.deliver tracks them from here).
+    admitted?.(event, admit ? handlers.length : 0);
 
     // Delivery: user code again, with the pool held (see the header).
     pool.hold();

@@ -12,6 +12,7 @@ export {
   type RequestOptions,
   type OverflowPolicy,
 } from './bus.js';
+export type { Delivery } from './delivery.js';
 export type { HandlerContext } from './handler-registry.js';
 export type { DropReason } from './pool.js';
 export {

@@ -123,6 +123,20 @@ describe('event map typing', () => {
     void bus.close();
   });
 
+  it('types deliver() by the event map: payload checked, the delivery carries the event', async () => {
+    const bus = createBus<AppEvents>();
+    const delivery = await bus.deliver('order.created', { id: '1', total: 5 });
+    expectTypeOf(delivery.event).toEqualTypeOf<OrderCreated>();
+    expectTypeOf(delivery.handled).toEqualTypeOf<number>();
+    if (never) {
+      // @ts-expect-error: wrong payload
+      void bus.deliver('order.created', { id: 1, total: 5 });
+      // @ts-expect-error: unknown event type
+      void bus.deliver('order.shipped', { id: '1' });
+    }
+    await bus.close();
+  });
+
   it('narrows the events$() envelope union on type', () => {
     const bus = createBus<AppEvents>();
     expectTypeOf(bus.events$()).toEqualTypeOf<Observable<EventOf<AppEvents>>>();
