@@ -1,24 +1,28 @@
 /**
  * The live `events$` subscriptions of a bus, and how `publish` reaches them.
  *
- * This is what a `Subject` would do, minus two costs on the publish path: a
- * Subject wraps each pattern-filtering observer in a Subscriber of its own
- * (two Subscriber layers per stream), and runs every `next` through a closure
- * for its error context. Here `publish` walks a plain array and calls each
- * stream's own Subscriber directly, testing its pattern inline — about twice
- * as fast with one subscriber. Semantics are the Subject's: subscribers are
- * called in subscription order; the array is copied on subscribe and
- * unsubscribe, so a publish walks a snapshot and a subscription made during a
- * publish sees only later events; an RxJS Subscriber reports its observer's
- * errors itself and ignores `next` once unsubscribed.
+ * Streams with a pattern sit in a {@link PatternIndex} (segment trie), and
+ * `events$()` streams in one Set, so a publish touches only the streams
+ * whose pattern matches its type, and subscribing or unsubscribing is O(1)
+ * (amortised) however many streams exist. `publish` calls each stream's own
+ * RxJS Subscriber directly: a Subject would wrap each pattern-filtering
+ * observer in two Subscriber layers and run every `next` through a closure.
+ *
+ * Semantics are a Subject's: subscribers are called in subscription order
+ * (every stream has an order number; streams from several trie nodes are
+ * merged by it); a publish walks snapshot arrays (rebuilt only after a
+ * change), so a stream subscribed during a publish sees only later events;
+ * a stream unsubscribed during a publish is not called again (an RxJS
+ * Subscriber ignores `next` once unsubscribed); an RxJS Subscriber reports
+ * its observer's errors itself.
  */
 import type { Subscriber } from 'rxjs';
 import type { BusEvent } from './event-map.js';
 import type { CompiledPattern } from './pattern.js';
+import { PatternIndex, PatternNode } from './pattern-index.js';
 
 interface Stream {
-  /** `undefined` for `events$()`: every event. */
-  readonly pattern: CompiledPattern | undefined;
+  readonly order: number;
   readonly subscriber: Subscriber<BusEvent>;
 }
 
@@ -34,36 +38,64 @@ interface Stream {
  * ```
  */
 export class EventStreams {
-  #streams: readonly Stream[] = [];
+  readonly #index = new PatternIndex<Stream>();
+  /** The `events$()` streams: a trie node of their own, outside the trie. */
+  readonly #all = new PatternNode<Stream>(undefined, '', false);
+  #order = 0;
 
   /** Number of live stream subscriptions. */
   get size(): number {
-    return this.#streams.length;
+    return this.#index.size + this.#all.items.size;
   }
 
   /** Adds a subscription; the returned function removes it (idempotent). */
   add(pattern: CompiledPattern | undefined, subscriber: Subscriber<BusEvent>): () => void {
-    const stream: Stream = { pattern, subscriber };
-    this.#streams = [...this.#streams, stream];
-    return () => {
-      const i = this.#streams.indexOf(stream);
-      if (i >= 0) this.#streams = [...this.#streams.slice(0, i), ...this.#streams.slice(i + 1)];
-    };
+    const stream: Stream = { order: this.#order++, subscriber };
+    if (pattern === undefined) this.#all.add(stream);
+    else this.#index.add(pattern.source, stream);
+    return pattern === undefined ? () => void this.#all.remove(stream) : () => void this.#index.delete(pattern.source, stream);
   }
 
-  /** Delivers an event to every stream whose pattern matches its type. */
+  /** Delivers an event to every stream whose pattern matches its type, in subscription order. */
   next(event: BusEvent): void {
-    const streams = this.#streams;
-    for (let i = 0; i < streams.length; i++) {
-      const { pattern, subscriber } = streams[i]!;
-      if (pattern === undefined || pattern.test(event.type)) subscriber.next(event);
+    // Each list is a snapshot: streams subscribed by a subscriber below see only later events.
+    let only: readonly Stream[] | undefined;
+    let sources = 0;
+    if (this.#all.items.size > 0) {
+      only = this.#all.list();
+      sources = 1;
     }
+    const nodes = this.#index.size === 0 ? undefined : this.#index.nodesFor(event.type);
+    if (nodes !== undefined) {
+      for (let i = 0; i < nodes.length; i++) {
+        const node = nodes[i]!;
+        if (node.items.size === 0) continue;
+        only = node.list();
+        sources++;
+      }
+    }
+    if (sources === 0) return;
+    if (sources > 1) only = this.#merged(nodes!);
+    const streams = only!;
+    for (let i = 0; i < streams.length; i++) streams[i]!.subscriber.next(event);
+  }
+
+  /** The streams of several trie nodes (and events$()) in subscription order. */
+  #merged(nodes: ReadonlyArray<PatternNode<Stream>>): Stream[] {
+    const merged: Stream[] = [...this.#all.list()];
+    for (const node of nodes) merged.push(...node.list());
+    return merged.sort(byOrder);
   }
 
   /** Completes every stream and forgets them. */
   complete(): void {
-    const streams = this.#streams;
-    this.#streams = [];
-    for (const { subscriber } of streams) subscriber.complete();
+    const streams = [...this.#all.list(), ...this.#index.all()].sort(byOrder);
+    for (const stream of streams) this.#all.remove(stream);
+    this.#index.clear();
+    for (const stream of streams) stream.subscriber.complete();
   }
+}
+
+function byOrder(a: Stream, b: Stream): number {
+  return a.order - b.order;
 }

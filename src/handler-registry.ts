@@ -8,6 +8,7 @@ import type { HeapEntry } from './indexed-heap.js';
 import { IndexedHeap } from './indexed-heap.js';
 import type { CompiledPattern } from './pattern.js';
 import type { Lane } from './pool.js';
+import { PatternIndex } from './pattern-index.js';
 
 /** The per-job context a handler receives as its third argument. */
 export interface HandlerContext {
@@ -65,7 +66,8 @@ export class HandlerEntry implements HeapEntry {
 const CACHE_LIMIT = 1024;
 
 /**
- * Handlers by pattern.
+ * Handlers by pattern, in a {@link PatternIndex}: which handlers a type
+ * reaches costs O(segments + matching handlers), however many others exist.
  *
  * @example
  * ```ts
@@ -75,66 +77,37 @@ const CACHE_LIMIT = 1024;
  * ```
  */
 export class HandlerRegistry {
-  readonly #exact = new Map<string, Set<HandlerEntry>>();
-  readonly #wildcard = new Set<HandlerEntry>();
+  readonly #index = new PatternIndex<HandlerEntry>();
   readonly #cache = new Map<string, readonly HandlerEntry[]>();
-  #size = 0;
   /** Number of registered handlers with a key function (publish skips key work when 0). */
   keyed = 0;
 
   /** Number of registered handlers. */
   get size(): number {
-    return this.#size;
+    return this.#index.size;
   }
 
   add(entry: HandlerEntry): void {
-    if (entry.pattern.exact) {
-      let set = this.#exact.get(entry.pattern.source);
-      if (set === undefined) {
-        set = new Set();
-        this.#exact.set(entry.pattern.source, set);
-      }
-      set.add(entry);
-    } else {
-      this.#wildcard.add(entry);
-    }
-    this.#size++;
+    this.#index.add(entry.pattern.source, entry);
     if (entry.key !== undefined) this.keyed++;
     this.#cache.clear();
   }
 
   delete(entry: HandlerEntry): boolean {
-    let removed: boolean;
-    if (entry.pattern.exact) {
-      const set = this.#exact.get(entry.pattern.source);
-      removed = set !== undefined && set.delete(entry);
-      if (set !== undefined && set.size === 0) this.#exact.delete(entry.pattern.source);
-    } else {
-      removed = this.#wildcard.delete(entry);
-    }
-    if (removed) {
-      this.#size--;
-      if (entry.key !== undefined) this.keyed--;
-      this.#cache.clear();
-    }
-    return removed;
+    if (!this.#index.delete(entry.pattern.source, entry)) return false;
+    if (entry.key !== undefined) this.keyed--;
+    this.#cache.clear();
+    return true;
   }
 
   /** The handlers an event of `type` reaches, in registration order. */
   for(type: string): readonly HandlerEntry[] {
     let list = this.#cache.get(type);
     if (list === undefined) {
-      const exact = this.#exact.get(type);
-      const found: HandlerEntry[] = exact === undefined ? [] : [...exact];
+      list = this.#index.match(type);
       // rxbus's own `$` types reach only patterns that ask for them: an
       // `on('**')` audit handler must not get a job per request reply.
-      const reserved = type.charCodeAt(0) === 36; /* $ */
-      for (const entry of this.#wildcard) {
-        if (reserved && entry.pattern.source.charCodeAt(0) !== 36) continue;
-        if (entry.pattern.test(type)) found.push(entry);
-      }
-      found.sort((a, b) => a.order - b.order);
-      list = found;
+      if (type.charCodeAt(0) === 36 /* $ */) list = list.filter((entry) => entry.pattern.source.charCodeAt(0) === 36);
       // Types can be generated without bound (one per id); keep the cache bounded.
       if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
       this.#cache.set(type, list);
@@ -144,8 +117,6 @@ export class HandlerRegistry {
 
   /** Every registered handler. */
   all(): HandlerEntry[] {
-    const out = [...this.#wildcard];
-    for (const set of this.#exact.values()) out.push(...set);
-    return out;
+    return [...this.#index.all()];
   }
 }

@@ -1,0 +1,97 @@
+/**
+ * The segment trie behind events$ and on(): the same answers as
+ * compilePattern for every pattern and type, in subscription order, with no
+ * residue after removal.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compilePattern } from '../src/pattern.js';
+import { PatternIndex } from '../src/pattern-index.js';
+
+interface Item {
+  order: number;
+  pattern: string;
+}
+
+const segment = fc.constantFrom('a', 'b', 'c', '', '__proto__', 'constructor');
+const patternSegment = fc.oneof(segment, fc.constant('*'), fc.constant('**'));
+const pattern = fc.array(patternSegment, { minLength: 1, maxLength: 5 }).map((s) => s.join('.')).filter((p) => p.length > 0);
+const type = fc.array(segment, { minLength: 1, maxLength: 6 }).map((s) => s.join('.')).filter((t) => t.length > 0);
+
+describe('PatternIndex', () => {
+  it('matches exactly the items whose pattern matches the type, in subscription order (property)', () => {
+    fc.assert(
+      fc.property(fc.array(pattern, { maxLength: 12 }), fc.array(type, { minLength: 1, maxLength: 8 }), (patterns, types) => {
+        const index = new PatternIndex<Item>();
+        const items = patterns.map((p, order) => ({ order, pattern: p }));
+        for (const item of items) index.add(item.pattern, item);
+        for (const t of types) {
+          const expected = items.filter((item) => compilePattern(item.pattern).test(t));
+          expect(index.match(t)).toEqual(expected);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps answering right while items come and go (property, cached answers included)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.boolean(), pattern, type), { minLength: 1, maxLength: 40 }),
+        (steps) => {
+          const index = new PatternIndex<Item>();
+          const live: Item[] = [];
+          let order = 0;
+          for (const [add, p, t] of steps) {
+            if (add || live.length === 0) {
+              const item = { order: order++, pattern: p };
+              live.push(item);
+              index.add(p, item);
+            } else {
+              const [item] = live.splice(order % live.length, 1);
+              expect(index.delete(item!.pattern, item!)).toBe(true);
+            }
+            expect(index.match(t)).toEqual(live.filter((item) => compilePattern(item.pattern).test(t)));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('leaves no node behind after 100 000 add/delete cycles', () => {
+    const index = new PatternIndex<Item>();
+    for (let i = 0; i < 100_000; i++) {
+      const item = { order: i, pattern: `tenant${i}.*.x.**` };
+      index.add(item.pattern, item);
+      index.match(`tenant${i}.a.x.b`);
+      index.delete(item.pattern, item);
+    }
+    expect(index.size).toBe(0);
+    expect(index.nodes).toBe(0);
+  });
+
+  it('finds a subscriber added to an intermediate node after its type was cached', () => {
+    const index = new PatternIndex<Item>();
+    index.add('a.b', { order: 0, pattern: 'a.b' });
+    expect(index.match('a')).toEqual([]);
+    const late = { order: 1, pattern: 'a' };
+    index.add('a', late);
+    expect(index.match('a')).toEqual([late]);
+  });
+
+  it('walks only the matching part of the trie: 20 000 tenants, one publish', () => {
+    const index = new PatternIndex<Item>();
+    for (let i = 0; i < 20_000; i++) index.add(`tenant${i}.*`, { order: i, pattern: `tenant${i}.*` });
+    expect(index.nodesFor('tenant7.x')).toHaveLength(1);
+    expect(index.match('tenant7.x').map((item) => item.order)).toEqual([7]);
+  });
+
+  it("treats '__proto__' and 'constructor' as ordinary segments", () => {
+    const index = new PatternIndex<Item>();
+    const item = { order: 0, pattern: '__proto__.constructor' };
+    index.add(item.pattern, item);
+    expect(index.match('__proto__.constructor')).toEqual([item]);
+    expect(index.match('__proto__.x')).toEqual([]);
+  });
+});
