@@ -5,9 +5,10 @@
  * channel" pattern of Go, without locks, lost updates or crossed replies.
  */
 import { BehaviorSubject, Observable } from 'rxjs';
-import type { OverflowPolicy } from './bus-api.js';
+import { OVERFLOW_POLICIES, type OverflowPolicy } from './overflow.js';
 import { CommandDroppedError, CommandQueueFullError, CoordinatorClosedError } from './errors.js';
 import { RingBuffer } from './ring-buffer.js';
+import { adopt, thenOf } from './thenable.js';
 import { assertCount, describeArgument } from './validate.js';
 
 /**
@@ -221,18 +222,9 @@ interface Call {
 }
 
 const RESERVED: ReadonlySet<string> = new Set<ReservedCommandName>(['state', 'state$', 'close', 'then']);
-const OVERFLOW_POLICIES: readonly OverflowPolicy[] = ['error', 'drop-newest', 'drop-oldest'];
 // The waiting queue starts small and doubles up to `capacity`, so an
 // unbounded coordinator costs little until callers pile up.
 const INITIAL_QUEUE_SIZE = 16;
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
 
 /** The single owner of the state: runs calls one at a time and settles each caller. */
 class StateOwner<S> {
@@ -343,9 +335,10 @@ class StateOwner<S> {
     let result: unknown;
     try {
       result = call.command(this.state, ...call.args);
-      if (isThenable(result)) {
-        // Promise.resolve tames odd thenables (calling back twice, or both callbacks).
-        Promise.resolve(result).then(
+      const then = thenOf(result);
+      if (then !== undefined) {
+        // adopt() tames odd thenables (calling back twice, or both callbacks).
+        adopt(result, then).then(
           (value) => this.#settleAndContinue(call, true, value),
           (error: unknown) => this.#settleAndContinue(call, false, error),
         );

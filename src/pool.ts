@@ -30,6 +30,7 @@
 import type { BusEvent } from './event-map.js';
 import type { HandlerContext, HandlerEntry } from './handler-registry.js';
 import { IndexedHeap, type HeapEntry } from './indexed-heap.js';
+import { thenOf, type ThenMethod } from './thenable.js';
 
 /** Why a job was dropped. */
 export type DropReason = 'drop-newest' | 'drop-oldest' | 'closed' | 'unsubscribed';
@@ -494,15 +495,15 @@ export class HandlerPool {
       this.#finish(job, true, error);
       return;
     }
-    let then: unknown;
+    let then: ThenMethod | undefined;
     try {
-      then = result !== null && typeof result === 'object' ? (result as PromiseLike<unknown>).then : undefined;
+      then = thenOf(result);
     } catch (error) {
-      // A `then` getter that throws: the job failed with that error.
+      // A `then` getter that throws (a revoked Proxy): the job failed with that error.
       this.#finish(job, true, error);
       return;
     }
-    if (typeof then !== 'function') {
+    if (then === undefined) {
       this.#finish(job, false, undefined);
       return;
     }
