@@ -38,6 +38,7 @@ const GROUPS = {
   timeouts: () => import('./timeouts.mjs'),
   pool: () => import('./pool.mjs'),
   heap: () => import('./heap.mjs'),
+  subscriptions: () => import('./subscriptions.mjs'),
 };
 const selected = flags.only ?? Object.keys(GROUPS);
 for (const name of selected) if (!(name in GROUPS)) throw new Error(`Unknown group ${name}; groups: ${Object.keys(GROUPS).join(', ')}`);
