@@ -287,6 +287,7 @@ class EventBus {
       this.#changed();
     });
     if (signal !== undefined) addAbortTarget(signal, abortTarget!);
+    entry.unsubscribe = () => subscription.unsubscribe();
     // One more handler may make a waiting emitter's event too big to ever fit.
     if (this.#emitters.size > 0) {
       this.#emitters.rejectImpossible(
@@ -425,10 +426,8 @@ class EventBus {
   }
 
   #finishClose(): void {
-    for (const entry of this.#handlers.all()) {
-      entry.active = false;
-      this.#handlers.delete(entry);
-    }
+    // Through their subscriptions, so their abort listeners go too.
+    for (const entry of this.#handlers.all()) entry.unsubscribe?.();
     this.#errors.complete();
     this.#dropped.complete();
     this.#stats.complete();

@@ -45,6 +45,8 @@ export class HandlerEntry implements HeapEntry {
   lane: Lane | undefined;
   /** False once unsubscribed: no new jobs, queued ones are discarded. */
   active = true;
+  /** Unsubscribes it (removes it here, its abort listener, its queued jobs); set by the bus. */
+  unsubscribe: (() => void) | undefined;
 
   constructor(
     /** Registration order, to deliver in the order handlers were added. */

@@ -73,3 +73,17 @@ describe('bus.close escalation', () => {
     expect(scheduler.pending).toBe(0);
   });
 });
+
+describe('bus.close cleanup', () => {
+  it("removes the abort listener of every on(…, { signal }) handler", async () => {
+    const { getEventListeners } = await import('node:events');
+    const bus = createBus<Events>();
+    const controller = new AbortController();
+    bus.on('x', () => undefined, { signal: controller.signal });
+    bus.on('y', () => undefined, { signal: controller.signal });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    await bus.close();
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    expect(bus.stats().subscriptions).toBe(0);
+  });
+});
