@@ -216,7 +216,7 @@ class EventBus {
       if (signal?.aborted) return Promise.reject(signal.reason);
       // Waiting could never help when even an idle pool and an empty queue
       // cannot hold one job per handler.
-      if (!this.#dispatcher.canEverFit(type)) throw this.#neverFits(type);
+      if (!this.#dispatcher.canEverFit(type, payload)) throw this.#neverFits(type, payload);
       // FIFO: a newcomer goes behind producers already waiting.
       if (this.#emitters.size === 0 && this.#dispatcher.publish(type, payload, 'wait', admitted)) return Promise.resolve();
       return this.#emitters.wait(type, payload, timeout, signal, admitted);
@@ -225,8 +225,8 @@ class EventBus {
     }
   }
 
-  #neverFits(type: string): QueueFullError {
-    const needed = this.#handlers.for(type).length;
+  #neverFits(type: string, payload: unknown): QueueFullError {
+    const needed = this.#dispatcher.jobsFor(type, payload);
     return new QueueFullError({ type, capacity: this.#capacity, needed, concurrency: this.#pool.concurrency });
   }
 
@@ -291,8 +291,8 @@ class EventBus {
     // One more handler may make a waiting emitter's event too big to ever fit.
     if (this.#emitters.size > 0) {
       this.#emitters.rejectImpossible(
-        (type) => this.#dispatcher.canEverFit(type),
-        (type) => this.#neverFits(type),
+        (type, payload) => this.#dispatcher.canEverFit(type, payload),
+        (type, payload) => this.#neverFits(type, payload),
       );
     }
     this.#changed();

@@ -166,10 +166,21 @@ export class Dispatcher {
     return handlers.length === 0 ? 0 : this.#host.pool.queueSlotsNeeded(handlers, keys);
   }
 
-  /** Whether an event of `type` can ever fit: one job per handler, at most the free pool plus the queue. */
-  canEverFit(type: string): boolean {
+  /**
+   * Whether an event can ever fit: one job per handler, at most an idle pool
+   * plus an empty queue. Key functions run only when the plain count says no
+   * (a handler whose key function throws gets no job).
+   */
+  canEverFit(type: string, payload: unknown): boolean {
     const { handlers, pool, capacity } = this.#host;
-    return handlers.size <= capacity + pool.concurrency || handlers.for(type).length <= capacity + pool.concurrency;
+    const most = capacity + pool.concurrency;
+    if (handlers.size <= most || handlers.for(type).length <= most) return true;
+    return this.jobsFor(type, payload) <= most;
+  }
+
+  /** How many jobs an event would get now (key functions run). */
+  jobsFor(type: string, payload: unknown): number {
+    return activeOnly(this.#select(type, envelope(type, payload, this.lastId + 1, this.#host.scheduler.now()))).handlers.length;
   }
 
   /** The handlers of the type and, when any is keyed, their keys; a key function that throws drops its handler. */

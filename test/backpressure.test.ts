@@ -138,3 +138,21 @@ describe('bus.emit', () => {
     expect(scheduler.pending).toBe(0);
   });
 });
+
+describe('bus.emit and key functions', () => {
+  it('does not count a handler whose key function throws as a job when judging whether the event can ever fit', async () => {
+    const bus = createBus<Events>({ concurrency: 1, capacity: 0 });
+    const errors: unknown[] = [];
+    bus.errors$.subscribe((e) => errors.push(e));
+    bus.on('a.**', () => undefined, {
+      key: () => {
+        throw new Error('no key');
+      },
+    });
+    let ran = 0;
+    bus.on('a.**', () => void ran++);
+    await expect(bus.emit('a.x', 1)).resolves.toBeUndefined();
+    expect(ran).toBe(1);
+    expect(errors).toHaveLength(1);
+  });
+});

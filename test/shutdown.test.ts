@@ -2,6 +2,7 @@
  * `bus.close()` as one operation shared by every call: escalation by a later,
  * stronger call, the drain timeout, and admission stopping at the call.
  */
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { CloseTimeoutError, createBus } from '../src/index.js';
 import { VirtualScheduler } from '../src/testing/virtual-scheduler.js';
@@ -76,7 +77,6 @@ describe('bus.close escalation', () => {
 
 describe('bus.close cleanup', () => {
   it("removes the abort listener of every on(…, { signal }) handler", async () => {
-    const { getEventListeners } = await import('node:events');
     const bus = createBus<Events>();
     const controller = new AbortController();
     bus.on('x', () => undefined, { signal: controller.signal });
