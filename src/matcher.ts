@@ -147,7 +147,8 @@ export function compileMatcher<T, C = unknown>(matcher: Matcher<T, C> | undefine
  * Reads the field at `path` the way matchers read it: own or inherited
  * properties of objects, except that names of `Object.prototype` members
  * (`__proto__`, `constructor`, `toString`, …) must be own properties, so no
- * payload matches through what every object inherits.
+ * payload matches through what every object inherits. Throws what a getter
+ * or a Proxy trap on the way throws.
  *
  * @example
  * ```ts
