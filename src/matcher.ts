@@ -8,6 +8,11 @@
  * - a string (exact) or `RegExp` for string values; any other primitive is
  *   compared with `Object.is`.
  *
+ * Matchers are synchronous: a predicate that returns a Promise (or any
+ * thenable) throws a TypeError when tested, instead of matching. RegExps and
+ * plain objects built in another realm (a `node:vm` context, an iframe) are
+ * recognised like local ones.
+ *
  * Matchers are compiled once into a tree of checks; the compiled form also
  * tells the waiter index which field, if any, is pinned to an exact primitive
  * value (see waiter-index.ts).
@@ -68,7 +73,10 @@ export interface PinnedField {
 
 /** A matcher compiled once for many tests. */
 export interface CompiledMatcher<T = unknown, C = unknown> {
-  /** Does `value` match? (Throws when a predicate in the matcher throws.) */
+  /**
+   * Does `value` match? Throws what a predicate or a read field (a getter, a
+   * Proxy trap) throws, and a TypeError when a predicate returns a thenable.
+   */
   test(value: T, context: C): boolean;
   /** A readable rendering for messages, e.g. `{ status: 200 }`. */
   readonly description: string;
@@ -139,7 +147,8 @@ export function compileMatcher<T, C = unknown>(matcher: Matcher<T, C> | undefine
  * Reads the field at `path` the way matchers read it: own or inherited
  * properties of objects, except that names of `Object.prototype` members
  * (`__proto__`, `constructor`, `toString`, …) must be own properties, so no
- * payload matches through what every object inherits.
+ * payload matches through what every object inherits. Throws what a getter
+ * or a Proxy trap on the way throws.
  *
  * @example
  * ```ts
@@ -178,17 +187,65 @@ function readField(value: unknown, key: string): unknown {
   return (value as Record<string, unknown>)[key];
 }
 
+/*
+ * Matchers may be built in another realm (a `node:vm` context, an iframe),
+ * whose RegExp and Object.prototype are not ours: `instanceof RegExp` and
+ * `proto === Object.prototype` are false there, and such matchers used to be
+ * compared by identity, so they never matched. Both checks below work across
+ * realms. They run when a matcher is compiled, never per event.
+ */
+
+/**
+ * RegExp's own `source` getter, the brand check: it reads an internal slot
+ * that only real RegExps (of any realm, subclasses included) have, and throws
+ * for anything else. `Object.prototype.toString` would say '[object RegExp]'
+ * for any object with `Symbol.toStringTag: 'RegExp'`.
+ */
+const regExpSource = Object.getOwnPropertyDescriptor(RegExp.prototype, 'source')!.get!;
+
+function isRegExp(value: object): value is RegExp {
+  // The getter answers '(?:)' for RegExp.prototype itself, which has no slot.
+  if (value === RegExp.prototype) return false;
+  try {
+    regExpSource.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Is this matcher object a tree to walk (an array or a plain object) rather
+ * than a value to compare by identity? Plain means: no prototype, or a
+ * prototype that is some realm's `Object.prototype`, recognised as an object
+ * with no prototype of its own whose own `constructor` is a function named
+ * `Object` that points back at it. Class instances, Dates, Maps and
+ * `Object.create({})` fail this (their prototype has a prototype). Only
+ * own-property descriptors are read, so no getter of the matcher runs. An
+ * object built to imitate Object.prototype passes and is walked as a plain
+ * object: that only changes how the caller's own matcher is read.
+ */
 function isStructural(value: object): boolean {
   if (Array.isArray(value)) return true;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
+  const proto = Object.getPrototypeOf(value) as object | null;
+  return proto === null || proto === Object.prototype || isForeignObjectPrototype(proto);
+}
+
+function isForeignObjectPrototype(proto: object): boolean {
+  if (Object.getPrototypeOf(proto) !== null) return false;
+  const ctor: unknown = Object.getOwnPropertyDescriptor(proto, 'constructor')?.value;
+  return (
+    typeof ctor === 'function' &&
+    Object.getOwnPropertyDescriptor(ctor, 'prototype')?.value === proto &&
+    Object.getOwnPropertyDescriptor(ctor, 'name')?.value === 'Object'
+  );
 }
 
 function compileNode(matcher: unknown, seen: Set<object>, path: readonly string[]): Node {
   if (typeof matcher === 'function') {
     return { kind: 'predicate', fn: matcher as PredicateFn };
   }
-  if (matcher instanceof RegExp) {
+  if (matcher !== null && typeof matcher === 'object' && isRegExp(matcher)) {
     // A /g or /y RegExp keeps state in lastIndex: test a private copy, so the
     // caller's RegExp (and its lastIndex) is never touched.
     return { kind: 'regexp', re: matcher.global || matcher.sticky ? new RegExp(matcher) : matcher };
@@ -228,8 +285,13 @@ function testNode(node: Node, value: unknown, context: unknown): boolean {
       // time. Others are not written to (they may be frozen).
       if (node.re.global || node.re.sticky) node.re.lastIndex = 0;
       return node.re.test(value);
-    case 'predicate':
-      return Boolean(node.fn(value, context));
+    case 'predicate': {
+      const result = node.fn(value, context);
+      if (typeof result === 'boolean') return result; // the usual answer: no further checks
+      // A Promise is truthy: an async predicate would match the first event.
+      if (isThenable(result)) throw asyncPredicateError(node.fn);
+      return Boolean(result);
+    }
     case 'field':
       if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
       return Object.is(readField(value, node.key), node.expected);
@@ -246,6 +308,31 @@ function testNode(node: Node, value: unknown, context: unknown): boolean {
       }
       return true;
   }
+}
+
+/**
+ * A Promise or any other thenable (an object or function with a callable
+ * `then`), as `await` would treat it. A `then` getter that throws rejects
+ * the waiter with its error, like any other throwing matcher.
+ */
+function isThenable(value: unknown): boolean {
+  return (
+    ((typeof value === 'object' && value !== null) || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/*
+ * The thenable itself is left alone: subscribing to it would run the
+ * caller's code again, and marking it handled would hide its rejection
+ * (the caller's own async failure) from the process.
+ */
+function asyncPredicateError(fn: PredicateFn): TypeError {
+  return new TypeError(
+    `The matcher's ${describeMatcher(fn)} returned a Promise (or another thenable), but matchers are synchronous: ` +
+      'the value would count as a match without being awaited. Do the async work before waiting (or in a handler) ' +
+      'and match on its result, or wait with a synchronous matcher and filter after awaiting the event.',
+  );
 }
 
 function isIndexable(value: unknown): value is IndexableValue {

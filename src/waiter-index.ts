@@ -99,7 +99,16 @@ class Bucket {
     }
     if (this.fields.size === 0) return;
     for (const field of this.fields.values()) {
-      const value = readPath(event.payload, field.path);
+      let value: unknown;
+      // A getter or Proxy trap on the payload may throw. The try covers this
+      // read only (no binding, nothing allocated): the rest of the publish
+      // must go on whatever one payload field does.
+      try {
+        value = readPath(event.payload, field.path);
+      } catch {
+        offerAll(field, event, checkPattern);
+        continue;
+      }
       // Map keys compare with SameValueZero; the waiter's own matcher applies
       // Object.is afterwards, so +0/-0 collide here harmlessly.
       const slot = field.byValue.get(value as IndexableValue);
@@ -117,6 +126,22 @@ class Bucket {
         else yield slot;
       }
     }
+  }
+}
+
+/**
+ * The field could not be read: the index cannot tell which of its waiters
+ * are candidates, so all of them are, as if there were no index. Each runs
+ * its full matcher, which reads the field again: those that reach it reject
+ * with what it throws (PendingWait.offer), those that stop at an earlier
+ * field do not, exactly as unindexed matchers behave. Maps and Sets tolerate
+ * the deletions of settling waiters during the walk, and waiters added
+ * meanwhile are skipped by their `after`.
+ */
+function offerAll(field: FieldIndex, event: BusEvent, checkPattern: boolean): void {
+  for (const slot of field.byValue.values()) {
+    if (slot instanceof Set) for (const waiter of slot) offer(waiter, event, checkPattern);
+    else offer(slot, event, checkPattern);
   }
 }
 

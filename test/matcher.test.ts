@@ -1,4 +1,7 @@
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { createBus, type BusEvent } from 'rxbus';
+import { VirtualScheduler } from 'rxbus/testing';
 import { compileMatcher, describeMatcher, readPath } from '../src/matcher.js';
 
 /** Compiles an untyped matcher (the runtime language, free of payload typing). */
@@ -567,5 +570,172 @@ describe('readPath', () => {
   it('reads fields of functions', () => {
     const fn = Object.assign(() => 1, { meta: { id: 3 } });
     expect(readPath(fn, ['meta', 'id'])).toBe(3);
+  });
+});
+
+describe('compileMatcher: values from another realm', () => {
+  it('tests a RegExp built in a vm context against strings', () => {
+    const re: unknown = runInNewContext('/api/');
+    expect(re instanceof RegExp).toBe(false); // the premise: instanceof cannot see it
+    expect(matches(re, '/api/users')).toBe(true);
+    expect(matches(re, '/web/users')).toBe(false);
+    expect(matches(re, 5)).toBe(false);
+  });
+
+  it('tests a /g RegExp from a vm context the same way every time', () => {
+    const re = runInNewContext('/a/g') as RegExp;
+    const m = compile({ s: re });
+    expect([m.test({ s: 'a' }, undefined), m.test({ s: 'a' }, undefined), m.test({ s: 'a' }, undefined)]).toEqual([true, true, true]);
+    expect(re.lastIndex).toBe(0);
+  });
+
+  it('matches a plain object matcher from a vm context field by field', () => {
+    const m = compile(runInNewContext('({ status: 200, url: /x/ })'));
+    expect(m.test({ status: 200, url: '/x/1' }, undefined)).toBe(true);
+    expect(m.test({ status: 200, url: '/y/1' }, undefined)).toBe(false);
+    expect(m.test({ status: 500, url: '/x/1' }, undefined)).toBe(false);
+    expect(m.pinned).toMatchObject({ path: ['status'], value: 200 });
+  });
+
+  it('matches array and nested object matchers from a vm context', () => {
+    const m = compile(runInNewContext('({ req: { tags: ["a", /^b/] } })'));
+    expect(m.test({ req: { tags: ['a', 'bc'] } }, undefined)).toBe(true);
+    expect(m.test({ req: { tags: ['a', 'cb'] } }, undefined)).toBe(false);
+  });
+
+  it('matches payloads built in a vm context', () => {
+    const payload: unknown = runInNewContext('({ status: 200, url: "/x/1", tags: ["a"] })');
+    expect(matches({ status: 200, url: /x/, tags: ['a'] }, payload)).toBe(true);
+  });
+
+  it('still compares class instances and Dates from a vm context by identity', () => {
+    const point: unknown = runInNewContext('new (class Point { constructor() { this.x = 1; } })()');
+    expect(matches(point, { x: 1 })).toBe(false);
+    expect(matches(point, point)).toBe(true);
+    const date: unknown = runInNewContext('new Date(0)');
+    expect(matches({ at: date }, { at: new Date(0) })).toBe(false);
+    expect(matches({ at: date }, { at: date })).toBe(true);
+  });
+
+  it('does not take an object whose Symbol.toStringTag says RegExp for a RegExp', () => {
+    const fake = { [Symbol.toStringTag]: 'RegExp', source: 'x', test: () => true };
+    expect(Object.prototype.toString.call(fake)).toBe('[object RegExp]');
+    // Not a RegExp and not plain (it is compared by identity as a value)…
+    expect(matches(fake, 'x')).toBe(false);
+    expect(matches(fake, fake)).toBe(true);
+  });
+
+  it('treats a RegExp subclass instance as a RegExp', () => {
+    class Route extends RegExp {}
+    expect(matches(new Route('^/api'), '/api/1')).toBe(true);
+    expect(matches(new Route('^/api'), '/web/1')).toBe(false);
+  });
+
+  it('resolves bus.waitFor with a matcher from a vm context', async () => {
+    const scheduler = new VirtualScheduler();
+    const bus = createBus<{ 'page.response': { status: number; url: string }; line: string }>({ scheduler });
+    const response = bus.waitFor('page.response', runInNewContext('({ status: 200, url: /x/ })') as { status: number }, { timeout: 1000 });
+    const line = bus.waitFor('line', runInNewContext('/api/') as RegExp, { timeout: 1000 });
+    bus.publish('page.response', { status: 200, url: '/y' });
+    bus.publish('page.response', { status: 200, url: '/x/2' });
+    bus.publish('line', 'GET /web');
+    bus.publish('line', 'GET /api/7');
+    scheduler.advance(1000); // a waiter that missed its event times out instead of hanging the test
+    expect((await response).id).toBe(2);
+    expect((await line).payload).toBe('GET /api/7');
+    expect(bus.stats().waiters).toBe(0);
+  });
+});
+
+describe('compileMatcher: matchers are synchronous', () => {
+  it('throws a TypeError when a root predicate returns a Promise', () => {
+    const m = compile(async () => true);
+    expect(() => m.test(1, undefined)).toThrow(TypeError);
+    expect(() => m.test(1, undefined)).toThrow(/synchronous/);
+  });
+
+  it('throws a TypeError when a predicate returns a non-Promise thenable', () => {
+    const m = compile(() => ({ then() {} }));
+    expect(() => m.test(1, undefined)).toThrow(TypeError);
+  });
+
+  it('throws a TypeError naming the predicate when a predicate leaf returns a Promise', () => {
+    const m = compile({ status: 200, total: async (t: number) => t > 10 });
+    expect(() => m.test({ status: 200, total: 50 }, undefined)).toThrow(/predicate total/);
+    expect(() => m.test({ status: 200, total: 50 }, undefined)).toThrow(TypeError);
+    // A field checked before it fails first: the predicate is not called.
+    expect(m.test({ status: 500, total: 50 }, undefined)).toBe(false);
+  });
+
+  it('still accepts truthy non-thenable objects and functions as a match', () => {
+    expect(matches(() => ({ then: 1 }), 'x')).toBe(true);
+    expect(matches(() => () => false, 'x')).toBe(true);
+  });
+
+  it('rejects only the waiter whose predicate returns a thenable, with a TypeError saying what to do', async () => {
+    const bus = createBus<{ tick: number }>({ scheduler: new VirtualScheduler() });
+    // The types refuse an async predicate; plain JS (or an `any`) does not.
+    const asyncWait = bus.waitFor('tick', (async (n: number) => n > 1) as unknown as (n: number) => boolean, { timeout: 1000 });
+    const thenableWait = bus.waitFor('tick', (() => ({ then() {} })) as unknown as (n: number) => boolean, { timeout: 1000 });
+    const other = bus.waitFor('tick', (n) => n === 2, { timeout: 1000 });
+    const seen: number[] = [];
+    bus.events$('tick').subscribe((e) => seen.push(e.payload));
+    bus.publish('tick', 1);
+    bus.publish('tick', 2);
+    const error = await asyncWait.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/synchronous/);
+    expect((error as Error).message).toMatch(/before|handler|after/);
+    await expect(thenableWait).rejects.toBeInstanceOf(TypeError);
+    expect((await other).payload).toBe(2);
+    expect(seen).toEqual([1, 2]);
+    expect(bus.stats().waiters).toBe(0);
+  });
+
+  it('rejects a waiter whose object matcher has an async predicate leaf', async () => {
+    const bus = createBus<{ order: { id: string; total: number } }>({ scheduler: new VirtualScheduler() });
+    const wait = bus.waitFor('order', { id: '1', total: (async () => true) as unknown as (t: number) => boolean }, { timeout: 1000 });
+    bus.publish('order', { id: '1', total: 5 });
+    await expect(wait).rejects.toThrow(/matchers are synchronous/i);
+    expect(bus.stats().waiters).toBe(0);
+  });
+});
+
+describe('bus.waitFor: a matcher that throws', () => {
+  it('rejects with the error only the waiter whose matcher throws; other waiters on the same event resolve', async () => {
+    const bus = createBus<{ order: { id: string; total: number } }>({ scheduler: new VirtualScheduler() });
+    const boom = new Error('boom');
+    const handled: string[] = [];
+    bus.on('order', (p) => void handled.push(p.id));
+    const before = bus.waitFor('order', { id: '1' }, { timeout: 1000 });
+    const throwing = bus.waitFor(
+      'order',
+      () => {
+        throw boom;
+      },
+      { timeout: 1000 },
+    );
+    const leaf = bus.waitFor(
+      'order',
+      {
+        id: '1',
+        total: () => {
+          throw boom;
+        },
+      },
+      { timeout: 1000 },
+    );
+    const after = bus.waitFor('order', (p: { total: number }, e: BusEvent) => p.total === 5 && e.type === 'order', { timeout: 1000 });
+    bus.publish('order', { id: '1', total: 5 });
+    await expect(throwing).rejects.toBe(boom);
+    await expect(leaf).rejects.toBe(boom);
+    expect((await before).payload.id).toBe('1');
+    expect((await after).payload.id).toBe('1');
+    await bus.settled();
+    expect(handled).toEqual(['1']);
+    expect(bus.stats().waiters).toBe(0);
   });
 });
