@@ -17,6 +17,7 @@
  * object's own: their content lives in internal slots, and an own `getTime`
  * or `entries` (throwing or not) is not that content.
  */
+import { isRegExp } from './realm.js';
 
 const DEFAULT_LIMIT = 120;
 /** How much of a thrown error's message an `<unrenderable: …>` marker quotes. */
@@ -139,7 +140,7 @@ export function describeValue(value: unknown, limit = DEFAULT_LIMIT): string {
     }
     if (v === null) return emit('null');
     const obj = v as object;
-    if (obj instanceof RegExp) return emit(String(obj));
+    if (isRegExp(obj)) return emit(String(obj));
     if (obj instanceof Date) {
       const time = dateTime.call(obj);
       return emit(Number.isNaN(time) ? 'Invalid Date' : dateToIso.call(obj));

@@ -18,6 +18,8 @@
  * value (see waiter-index.ts).
  */
 import { describeValue, functionName } from './describe.js';
+import { isRegExp } from './realm.js';
+import { thenOf } from './thenable.js';
 
 /** A function that decides whether a value matches. */
 export type MatchPredicate<T, C = unknown> = (value: T, context: C) => boolean;
@@ -196,25 +198,6 @@ function readField(value: unknown, key: string): unknown {
  */
 
 /**
- * RegExp's own `source` getter, the brand check: it reads an internal slot
- * that only real RegExps (of any realm, subclasses included) have, and throws
- * for anything else. `Object.prototype.toString` would say '[object RegExp]'
- * for any object with `Symbol.toStringTag: 'RegExp'`.
- */
-const regExpSource = Object.getOwnPropertyDescriptor(RegExp.prototype, 'source')!.get!;
-
-function isRegExp(value: object): value is RegExp {
-  // The getter answers '(?:)' for RegExp.prototype itself, which has no slot.
-  if (value === RegExp.prototype) return false;
-  try {
-    regExpSource.call(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
  * Is this matcher object a tree to walk (an array or a plain object) rather
  * than a value to compare by identity? Plain means: no prototype, or a
  * prototype that is some realm's `Object.prototype`, recognised as an object
@@ -289,7 +272,8 @@ function testNode(node: Node, value: unknown, context: unknown): boolean {
       const result = node.fn(value, context);
       if (typeof result === 'boolean') return result; // the usual answer: no further checks
       // A Promise is truthy: an async predicate would match the first event.
-      if (isThenable(result)) throw asyncPredicateError(node.fn);
+      // A `then` getter that throws rejects the waiter with its error, like any throwing matcher.
+      if (thenOf(result) !== undefined) throw asyncPredicateError(node.fn);
       return Boolean(result);
     }
     case 'field':
@@ -308,18 +292,6 @@ function testNode(node: Node, value: unknown, context: unknown): boolean {
       }
       return true;
   }
-}
-
-/**
- * A Promise or any other thenable (an object or function with a callable
- * `then`), as `await` would treat it. A `then` getter that throws rejects
- * the waiter with its error, like any other throwing matcher.
- */
-function isThenable(value: unknown): boolean {
-  return (
-    ((typeof value === 'object' && value !== null) || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 /*

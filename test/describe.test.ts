@@ -400,3 +400,11 @@ describe('describeValue with hostile values', () => {
     );
   });
 });
+
+describe('describeValue across realms', () => {
+  it('renders a RegExp from a vm context as a RegExp', async () => {
+    const { runInNewContext } = await import('node:vm');
+    const { describeValue } = await import('../src/describe.js');
+    expect(describeValue(runInNewContext('/api\\/users/i'))).toBe('/api\\/users/i');
+  });
+});
