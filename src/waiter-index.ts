@@ -2,8 +2,10 @@
  * Where pending waiters live between registration and settlement, arranged so
  * that publishing an event touches only the waiters that could match it.
  *
- * - Waiters on an exact type sit in that type's bucket; waiters on a wildcard
- *   pattern sit in one shared wildcard bucket (and are pattern-tested).
+ * - Waiters sit in the bucket of their pattern. An exact type's bucket is
+ *   found by the event's type; the buckets of wildcard patterns are kept in
+ *   a segment trie (pattern-index.ts), so a publish visits only the buckets
+ *   whose pattern matches, however many wildcard patterns are waited on.
  * - Inside a bucket, a waiter whose matcher pins a field to an exact primitive
  *   value (`{ url: '/api/7' }`) is filed under field → value, so an event is
  *   offered only to waiters whose pinned value equals the event's field.
@@ -11,11 +13,13 @@
  *   bucket.
  *
  * So an unrelated publish costs a few Map lookups whether 10 or 10 000
- * waiters are pending, and registration and removal are O(1).
+ * waiters are pending, on exact types or on wildcards, and registration and
+ * removal are O(1) (amortised: a new pattern adds trie nodes).
  */
 import type { BusEvent } from './event-map.js';
 import { readPath, type IndexableValue, type PinnedField } from './matcher.js';
 import type { CompiledPattern } from './pattern.js';
+import { PatternIndex } from './pattern-index.js';
 
 /** What the index needs to know of a waiter. */
 export interface IndexedWaiter {
@@ -163,8 +167,11 @@ function offer(waiter: IndexedWaiter, event: BusEvent, checkPattern: boolean): v
  * ```
  */
 export class WaiterIndex {
-  readonly #byType = new Map<string, Bucket>();
-  readonly #wildcard = new Bucket();
+  /** Buckets by pattern source: exact types and wildcard patterns alike. */
+  readonly #buckets = new Map<string, PatternBucket>();
+  /** The wildcard buckets, in a segment trie: a publish visits only those whose pattern matches. */
+  readonly #wildcards = new PatternIndex<PatternBucket>();
+  #order = 0;
   #size = 0;
 
   /** Number of registered waiters. */
@@ -173,46 +180,59 @@ export class WaiterIndex {
   }
 
   add(waiter: IndexedWaiter): void {
-    if (waiter.pattern.exact) {
-      const type = waiter.pattern.source;
-      let bucket = this.#byType.get(type);
-      if (bucket === undefined) {
-        bucket = new Bucket();
-        this.#byType.set(type, bucket);
-      }
-      bucket.add(waiter);
-    } else {
-      this.#wildcard.add(waiter);
+    const { source, exact } = waiter.pattern;
+    let bucket = this.#buckets.get(source);
+    if (bucket === undefined) {
+      bucket = new PatternBucket(this.#order++, exact);
+      this.#buckets.set(source, bucket);
+      if (!exact) this.#wildcards.add(source, bucket);
     }
+    bucket.add(waiter);
     this.#size++;
   }
 
   delete(waiter: IndexedWaiter): void {
-    let removed: boolean;
-    if (waiter.pattern.exact) {
-      const type = waiter.pattern.source;
-      const bucket = this.#byType.get(type);
-      removed = bucket !== undefined && bucket.delete(waiter);
-      if (bucket !== undefined && bucket.size === 0) this.#byType.delete(type);
-    } else {
-      removed = this.#wildcard.delete(waiter);
+    const { source, exact } = waiter.pattern;
+    const bucket = this.#buckets.get(source);
+    if (bucket === undefined || !bucket.delete(waiter)) return;
+    this.#size--;
+    if (bucket.size === 0) {
+      this.#buckets.delete(source);
+      if (!exact) this.#wildcards.delete(source, bucket);
     }
-    if (removed) this.#size--;
   }
 
   /** Offers the event to every waiter that could match it. */
   dispatch(event: BusEvent): void {
     if (this.#size === 0) return;
-    const bucket = this.#byType.get(event.type);
-    if (bucket !== undefined) bucket.dispatch(event, false);
-    if (this.#wildcard.size > 0) this.#wildcard.dispatch(event, true);
+    const bucket = this.#buckets.get(event.type);
+    // An exact bucket's key is the type itself (a wildcard pattern never equals a type it matches).
+    if (bucket !== undefined && bucket.exact) bucket.dispatch(event, false);
+    if (this.#wildcards.size === 0) return;
+    const nodes = this.#wildcards.nodesFor(event.type);
+    for (let i = 0; i < nodes.length; i++) {
+      const buckets = nodes[i]!.list();
+      for (let j = 0; j < buckets.length; j++) buckets[j]!.dispatch(event, false);
+    }
   }
 
   /** Fails every pending waiter (each removes itself as it settles). */
   failAll(error: Error): void {
     // Collect first: failing a waiter removes it from the maps being walked.
-    const all = [...this.#wildcard.all()];
-    for (const bucket of this.#byType.values()) for (const waiter of bucket.all()) all.push(waiter);
+    const all: IndexedWaiter[] = [];
+    for (const bucket of this.#buckets.values()) for (const waiter of bucket.all()) all.push(waiter);
     for (const waiter of all) waiter.fail(error);
+  }
+}
+
+/** The bucket of one pattern, with its place in the wildcard trie. */
+class PatternBucket extends Bucket {
+  constructor(
+    /** Creation order (the trie keeps its items in order). */
+    readonly order: number,
+    /** Whether the pattern is an exact type. */
+    readonly exact: boolean,
+  ) {
+    super();
   }
 }

@@ -128,3 +128,26 @@ describe('waiter index: a pinned field that throws when read', () => {
     await expect(byCode).resolves.toMatchObject({ id: 1 });
   });
 });
+
+describe('WaiterIndex with many wildcard patterns', () => {
+  it('offers an event only to the waiters whose wildcard pattern matches, and keeps nothing after they settle', async () => {
+    const { createBus } = await import('../src/index.js');
+    const bus = createBus({ defaultTimeout: 0 });
+    const offered: number[] = [];
+    const waits = Array.from({ length: 2_000 }, (_, i) =>
+      bus.waitFor(`tenant${i}.*`, () => {
+        offered.push(i);
+        return true;
+      }),
+    );
+    bus.publish('tenant7.created');
+    bus.publish('tenant1999.x.y'); // '*' is one segment: no match
+    bus.publish('other.x');
+    expect(offered).toEqual([7]);
+    await expect(waits[7]).resolves.toMatchObject({ type: 'tenant7.created' });
+    expect(bus.stats().waiters).toBe(1_999);
+    await bus.close();
+    await Promise.allSettled(waits);
+    expect(bus.stats().waiters).toBe(0);
+  });
+});
