@@ -34,7 +34,7 @@ import { HandlerPool, type DropReason, type Job } from './pool.js';
 import { RequestRegistry, type Responder } from './request.js';
 import { RingBuffer } from './ring-buffer.js';
 import { assertCount, assertEventType, assertPattern, assertSignal, assertTimeout, describeArgument } from './validate.js';
-import { createWaiter$, waitForEvent, type Cursor, type WaitForOptions, type WaiterHost } from './waiter.js';
+import { createWaiter$, CursorBook, waitForEvent, type Cursor, type WaitForOptions, type WaiterHost } from './waiter.js';
 import { WaiterIndex } from './waiter-index.js';
 
 const OVERFLOW_POLICIES: readonly OverflowPolicy[] = ['error', 'drop-newest', 'drop-oldest'];
@@ -44,6 +44,7 @@ class EventBus implements WaiterHost {
   readonly scheduler: SchedulerLike;
   readonly defaultTimeout: number;
   readonly history: RingBuffer<BusEvent>;
+  readonly cursors: CursorBook;
   readonly waiters = new WaiterIndex();
   readonly capacity: number;
   lastId = 0;
@@ -104,6 +105,7 @@ class EventBus implements WaiterHost {
     this.defaultTimeout = defaultTimeout;
     this.capacity = capacity;
     this.history = new RingBuffer(history);
+    this.cursors = new CursorBook(history);
     this.#overflow = overflow;
     this.#onError = onError;
     this.#statsInterval = statsInterval;
@@ -401,7 +403,7 @@ class EventBus implements WaiterHost {
   }
 
   cursor(): Cursor {
-    return this.lastId as Cursor;
+    return this.cursors.issue(this.lastId);
   }
 
   // ---------------------------------------------------------------- lifetime

@@ -35,6 +35,7 @@ export {
   CoordinatorClosedError,
   DuplicateResponderError,
   HandlerError,
+  HistoryGapError,
   NoResponderError,
   QueueFullError,
   RequestTimeoutError,
