@@ -18,6 +18,9 @@ import { compilePattern } from './pattern.js';
 import type { CancellableContext, DropReason } from './pool.js';
 import { assertCount, assertEventType, assertSignal, assertTimeout, describeArgument } from './validate.js';
 
+/** `Promise.prototype.then`, to recognise a promise whose `then` nobody replaced. */
+const nativeThen: unknown = Promise.prototype.then;
+
 /** What request/reply needs of its bus. */
 export interface RequestHost {
   readonly scheduler: SchedulerLike;
@@ -235,10 +238,13 @@ export class RequestRegistry {
       succeed(result);
       return undefined;
     }
-    // Adopted through a promise, which keeps the first call of either
-    // callback and ignores later calls and a throw after them: the request
-    // settles exactly once, by the thenable's first outcome. Returned to the
-    // pool, so the job (and its slot) lasts until the reply.
+    // Returned to the pool, so the job (and its slot) lasts until the reply.
+    // A native promise settles once by itself (the usual async responder:
+    // no extra promise). Any other thenable is adopted through a promise,
+    // which keeps the first call of either callback and ignores later calls
+    // and a throw after them: the request settles exactly once, by the
+    // thenable's first outcome.
+    if (then === nativeThen && result instanceof Promise) return result.then(succeed, fail);
     const thenable = result;
     return new Promise<unknown>((resolve, reject) => {
       (then as PromiseLike<unknown>['then']).call(thenable, resolve, reject);
