@@ -341,7 +341,9 @@ export interface Bus<E extends EventMap, N extends EventMap = PublicEvents<E>> {
   /**
    * Reserves pending work so `settled()` waits for it. Call the returned
    * function exactly once (a second call throws). With a promise, tracks it
-   * until it settles and returns it.
+   * until it settles and returns a new promise that settles the same way:
+   * await or catch that one, since the bus observes the one you passed, and
+   * an ignored rejection is reported as unhandled through the returned one.
    *
    * @example
    * ```ts

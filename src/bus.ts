@@ -55,7 +55,7 @@ import {
   describeArgument,
   optionsOf,
 } from './validate.js';
-import { createWaiter$, waitForEvent, type Cursor, type WaiterHost, type WaitForOptions } from './waiter.js';
+import { createWaiter$, CursorBook, waitForEvent, type Cursor, type WaiterHost, type WaitForOptions } from './waiter.js';
 import { WaiterIndex } from './waiter-index.js';
 
 class EventBus {
@@ -75,6 +75,7 @@ class EventBus {
   readonly #stats: StatsFeed;
   readonly #deliveries = new Deliveries();
   readonly #waiterHost: WaiterHost;
+  readonly #cursors: CursorBook;
   #closed = false;
   #shutdown: Shutdown | undefined;
   #handlerOrder = 0;
@@ -108,6 +109,7 @@ class EventBus {
       throw new TypeError(`Expected 'onError' to be a function, got ${describeArgument(onError)}.`);
     }
     this.#capacity = capacity;
+    this.#cursors = new CursorBook(history);
     this.#overflow = overflow;
     this.#history = new RingBuffer(history);
     this.#errors = new ErrorReporter(onError);
@@ -153,6 +155,7 @@ class EventBus {
     this.#waiterHost = {
       waiters: this.#waiters,
       history: this.#history,
+      cursors: this.#cursors,
       scheduler,
       defaultTimeout,
       get lastId() {
@@ -352,7 +355,7 @@ class EventBus {
   }
 
   cursor(): Cursor {
-    return this.#dispatcher.lastId as Cursor;
+    return this.#cursors.issue(this.#dispatcher.lastId);
   }
 
   // ---------------------------------------------------------------- lifetime

@@ -404,3 +404,57 @@ export class CloseTimeoutError extends RxBusError {
     this.handlers = handlers;
   }
 }
+
+/**
+ * `waitFor(..., { since: cursor })` cannot look at every event published
+ * after the cursor: some were already evicted from the bus's bounded history
+ * (the `history` option of `createBus`). Rejects at once rather than wait for
+ * an event that may have come and gone. The message says how many events
+ * were lost and how large `history` would have had to be.
+ *
+ * @example
+ * ```ts
+ * const mark = bus.cursor();
+ * await burst(); // publishes more events than the history keeps
+ * await bus.waitFor('page.response', { url: '/api/save' }, { since: mark }).catch((err) => {
+ *   if (err instanceof HistoryGapError) console.log(err.lost, err.history); // raise createBus({ history })
+ * });
+ * ```
+ */
+export class HistoryGapError extends RxBusError {
+  override name = 'HistoryGapError';
+  /** The pattern waited on. */
+  readonly pattern: string;
+  /** The cursor the wait started from (`since`). */
+  readonly cursor: number;
+  /** How many events after the cursor were evicted before the waiter could see them. */
+  readonly lost: number;
+  /** Id of the oldest event the history still holds, `undefined` when it holds none. */
+  readonly oldest: number | undefined;
+  /** The history's capacity: the bus's `history` option. */
+  readonly history: number;
+  constructor(details: {
+    pattern: string;
+    cursor: number;
+    /** Id of the first lost event: after the cursor, unless the waiter saw some before the rest were evicted. */
+    first?: number;
+    lost: number;
+    oldest: number | undefined;
+    history: number;
+    /** The history that would have held every event since the cursor. */
+    needed: number;
+  }) {
+    const { pattern, cursor, first = cursor + 1, lost, oldest, history, needed } = details;
+    const kept = history === 0 ? 'keeps no events (history: 0)' : `keeps the last ${history} events`;
+    super(
+      `waitFor('${pattern}') cannot see every event since its cursor: ${lost} event(s) published after cursor #${cursor} ` +
+        `(#${first} to #${first + lost - 1}) were evicted from the bus history, which ${kept}. ` +
+        `Create the bus with a 'history' of at least ${needed} (the events published since that cursor), or take the cursor closer to the wait.`,
+    );
+    this.pattern = pattern;
+    this.cursor = cursor;
+    this.lost = lost;
+    this.oldest = oldest;
+    this.history = history;
+  }
+}

@@ -37,6 +37,7 @@ export {
   CoordinatorClosedError,
   DuplicateResponderError,
   HandlerError,
+  HistoryGapError,
   NoResponderError,
   QueueFullError,
   RequestTimeoutError,

@@ -40,12 +40,28 @@ export class Lifecycle {
     };
   }
 
-  /** Tracks a promise until it settles (either way); returns it unchanged. */
-  trackPromise<T>(promise: PromiseLike<T>): PromiseLike<T> {
+  /**
+   * Tracks a promise until it settles (either way). Returns a new promise
+   * that settles the same way, just after the release.
+   *
+   * Why not the same promise: watching it means attaching a rejection
+   * handler, which marks it handled, so a rejection nobody looks at would
+   * vanish without the runtime's unhandled-rejection report. The returned
+   * promise carries the outcome on instead, and is the one to await or
+   * catch: if nobody does, its rejection is reported as unhandled.
+   */
+  trackPromise<T>(promise: PromiseLike<T>): Promise<T> {
     const release = this.track();
-    // Both outcomes release; the rejection stays the caller's to handle.
-    Promise.resolve(promise).then(release, release);
-    return promise;
+    return Promise.resolve(promise).then(
+      (value) => {
+        release();
+        return value;
+      },
+      (error: unknown) => {
+        release();
+        throw error;
+      },
+    );
   }
 
   /** Resolves when nothing is pending, checked again after a microtask. */

@@ -18,6 +18,9 @@ import { compilePattern } from './pattern.js';
 import type { CancellableContext, DropReason } from './pool.js';
 import { assertCount, assertEventType, assertSignal, assertTimeout, describeArgument } from './validate.js';
 
+/** `Promise.prototype.then`, to recognise a promise whose `then` nobody replaced. */
+const nativeThen: unknown = Promise.prototype.then;
+
 /** What request/reply needs of its bus. */
 export interface RequestHost {
   readonly scheduler: SchedulerLike;
@@ -46,6 +49,12 @@ class PendingRequest implements DeadlineTarget, AbortTarget {
   slot = -1;
   /** The responder's job context, once it runs: cancelled on timeout/abort/close. */
   context: CancellableContext | undefined;
+  /**
+   * Why the request ended early (timeout, abort, close), once it has: a
+   * responder that then fails with this very value is only honouring its
+   * signal, which is not worth a report.
+   */
+  cancelReason: unknown;
 
   constructor(
     private readonly registry: RequestRegistry,
@@ -175,6 +184,7 @@ export class RequestRegistry {
   /** Ends a request early (timeout, abort, close): reject the caller, abort the responder. @internal */
   cancel(pending: PendingRequest, reason: unknown): void {
     if (!this.#settle(pending)) return;
+    pending.cancelReason = reason;
     pending.reject(reason);
     pending.context?.cancel(reason);
   }
@@ -188,7 +198,14 @@ export class RequestRegistry {
     return true;
   }
 
-  /** The responder's job: run it, settle the caller, publish the reply event. */
+  /**
+   * The responder's job: run it, settle the caller, publish the reply event.
+   *
+   * Its outcome is the caller's, not a HandlerError — unless the caller
+   * stopped waiting (timeout, abort, close) before the responder failed:
+   * then nobody would ever see that failure, so the job fails with it and
+   * the bus reports it like any handler's (errors$/onError, `failed`).
+   */
   #respond(responder: Responder, type: string, payload: unknown, event: BusEvent, context: CancellableContext): unknown {
     const pending = this.#pending.get(event.id);
     // A plain publish of a request type, or a request that already timed out
@@ -200,22 +217,37 @@ export class RequestRegistry {
       this.#host.publishReply(type, { requestId: event.id, ok: true, reply });
     };
     const fail = (error: unknown): void => {
-      if (this.#settle(pending)) pending.reject(error);
+      const late = !this.#settle(pending);
+      if (!late) pending.reject(error);
       this.#host.publishReply(type, { requestId: event.id, ok: false, error });
+      if (late && error !== pending.cancelReason) throw error;
     };
     let result: unknown;
+    let then: unknown;
     try {
       result = responder(payload, context);
+      // `then` is read once, here: a getter that throws is the responder's
+      // failure (the caller learns it now, not at its timeout), and one that
+      // answers differently on a second read cannot change what is adopted.
+      if ((result !== null && typeof result === 'object') || typeof result === 'function') then = (result as PromiseLike<unknown>).then;
     } catch (error) {
       fail(error);
       return undefined;
     }
-    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
-      // Returned to the pool, so the job (and its slot) lasts until the reply;
-      // the failure is the caller's, not a HandlerError.
-      return Promise.resolve(result as PromiseLike<unknown>).then(succeed, fail);
+    if (typeof then !== 'function') {
+      succeed(result);
+      return undefined;
     }
-    succeed(result);
-    return undefined;
+    // Returned to the pool, so the job (and its slot) lasts until the reply.
+    // A native promise settles once by itself (the usual async responder:
+    // no extra promise). Any other thenable is adopted through a promise,
+    // which keeps the first call of either callback and ignores later calls
+    // and a throw after them: the request settles exactly once, by the
+    // thenable's first outcome.
+    if (then === nativeThen && result instanceof Promise) return result.then(succeed, fail);
+    const thenable = result;
+    return new Promise<unknown>((resolve, reject) => {
+      (then as PromiseLike<unknown>['then']).call(thenable, resolve, reject);
+    }).then(succeed, fail);
   }
 }

@@ -11,20 +11,78 @@
  */
 import { Observable, type SchedulerLike } from 'rxjs';
 import { describeValue } from './describe.js';
-import { BusClosedError, WaitTimeoutError, type NearMiss } from './errors.js';
+import { BusClosedError, HistoryGapError, WaitTimeoutError, type NearMiss } from './errors.js';
 import type { BusEvent } from './event-map.js';
 import { compileMatcher, type CompiledMatcher, type Matcher, type PinnedField } from './matcher.js';
 import { compilePattern, type CompiledPattern } from './pattern.js';
 import { PendingWait, type WaitSink, type WaitTiming } from './pending-wait.js';
-import type { RingBuffer } from './ring-buffer.js';
+import { RingBuffer } from './ring-buffer.js';
 import { assertPattern, assertSignal, assertTimeout } from './validate.js';
 import type { IndexedWaiter, WaiterIndex } from './waiter-index.js';
 
 /**
  * A position in the bus's event sequence, from `bus.cursor()`: "everything
- * published after this point". Opaque; compare only through the bus.
+ * published after this point". Opaque; compare only through the bus. Only
+ * the bus that handed it out accepts it.
  */
 export type Cursor = number & { readonly __rxbusCursor: true };
+
+/**
+ * The cursors one bus handed out, so that `since` can refuse a number it
+ * never did (another bus's cursor, or a made-up one) with a `RangeError`.
+ *
+ * A cursor stays a plain number (the id of the newest event), which keeps
+ * `bus.cursor()` allocation-free and cursors comparable and printable.
+ * The price: it carries no identity, so the bus remembers the values it
+ * returned. Only the newest `history + 1` distinct values can matter — an
+ * older one is before the oldest event the history keeps, a gap either way
+ * — so they live in a ring of that size, ascending, searched by bisection.
+ * Two buses that both handed out the same number cannot tell their cursors
+ * apart; any other foreign cursor the history still reaches is refused (an
+ * older one cannot be placed, and is reported as a gap).
+ *
+ * @example
+ * ```ts
+ * const cursors = new CursorBook(64);
+ * const mark = cursors.issue(7); // 7, remembered
+ * cursors.issued(7); // true
+ * cursors.issued(6); // false: this bus never returned 6
+ * ```
+ */
+export class CursorBook {
+  readonly #issued: RingBuffer<number>;
+
+  /** `history`: the bus's history capacity (how far back a cursor can reach). */
+  constructor(history: number) {
+    this.#issued = new RingBuffer(history + 1);
+  }
+
+  /** Hands out a cursor at event id `id` (the newest); repeated calls at one id cost a comparison. */
+  issue(id: number): Cursor {
+    const issued = this.#issued;
+    if (issued.size === 0 || issued.at(issued.size - 1) !== id) issued.pushEvicting(id);
+    return id as Cursor;
+  }
+
+  /**
+   * True when `id` was handed out and is still remembered. False also for a
+   * cursor of this bus so old that it fell out of the ring: it is older than
+   * the history, which the caller reports as a gap.
+   */
+  issued(id: number): boolean {
+    const issued = this.#issued;
+    let low = 0;
+    let high = issued.size - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const value = issued.at(middle)!;
+      if (value === id) return true;
+      if (value < id) low = middle + 1;
+      else high = middle - 1;
+    }
+    return false;
+  }
+}
 
 /** Options of `bus.waitFor` / `bus.waitFor$`. */
 export interface WaitForOptions {
@@ -49,7 +107,14 @@ const NEAR_MISS_LIMIT = 5;
 /** What a waiter needs of its bus. */
 export interface WaiterHost {
   readonly waiters: WaiterIndex;
+  /**
+   * The newest published events, oldest first. `since` relies on this:
+   * every published event enters it as its id becomes `lastId`, and ids
+   * follow each other by 1, so the event with id `n` is at `n - oldest.id`.
+   */
   readonly history: RingBuffer<BusEvent>;
+  /** The cursors `bus.cursor()` handed out (`cursor()` is `cursors.issue(lastId)`). */
+  readonly cursors: CursorBook;
   readonly scheduler: SchedulerLike;
   readonly defaultTimeout: number;
   /** Id of the newest published event (0 before the first). */
@@ -65,7 +130,8 @@ interface WaitPlan extends WaitTiming {
   readonly host: WaiterHost;
   readonly pattern: CompiledPattern;
   readonly matcher: CompiledMatcher<unknown, BusEvent>;
-  readonly since: number | undefined;
+  /** A checked cursor, `'history'` (from the oldest event kept at registration) or none. */
+  readonly since: number | 'history' | undefined;
 }
 
 /**
@@ -75,12 +141,8 @@ interface WaitPlan extends WaitTiming {
  * field is 8 bytes on each of them.
  */
 class BusWaiter extends PendingWait<BusEvent> implements IndexedWaiter {
-  readonly after: number;
-
-  constructor(sink: WaitSink<BusEvent>, plan: WaitPlan) {
-    super(sink, plan);
-    this.after = plan.host.lastId;
-  }
+  /** The newest event id it has been offered through the history, or that predates it; set as it enters the index. */
+  after = 0;
 
   private get plan(): WaitPlan {
     return this.timing as WaitPlan;
@@ -94,19 +156,67 @@ class BusWaiter extends PendingWait<BusEvent> implements IndexedWaiter {
     return this.plan.matcher.pinned;
   }
 
-  /** Registers the waiter: history first (with `since`), then live events. */
+  /**
+   * Registers the waiter: history first (with `since`), then live events.
+   * The history scan runs up to the newest event, including events its own
+   * matcher publishes meanwhile, and the waiter joins the index in the same
+   * synchronous step with `after` at the last id it covered: each event
+   * after the cursor is offered exactly once, in order.
+   */
   register(): void {
     if (!this.start()) return;
-    const { host, since, pattern } = this.plan;
+    const { host, since } = this.plan;
     if (since !== undefined) {
-      for (const event of host.history) {
-        if (event.id > since && pattern.test(event.type)) {
-          this.offer(event);
-          if (this.closed) return;
-        }
+      const history = host.history;
+      const from = since === 'history' ? (history.peek()?.id ?? host.lastId + 1) - 1 : since;
+      if (!this.#replay(from)) return;
+      // A matcher may have closed the bus: the index was already emptied.
+      if (host.closed) {
+        this.fail(new BusClosedError(`waitFor('${this.plan.pattern.source}')`));
+        return;
       }
     }
+    this.after = host.lastId;
     host.waiters.add(this);
+  }
+
+  /**
+   * Offers the history events after id `from`, oldest first. Walks by id,
+   * not by ring position: a matcher that publishes evicts the oldest entry
+   * and shifts every position under the walk. False when the waiter settled
+   * (or was rejected because an event it had not seen is gone).
+   */
+  #replay(from: number): boolean {
+    const { host, pattern } = this.plan;
+    const history = host.history;
+    for (let id = from + 1; id <= host.lastId; id++) {
+      const oldest = history.peek();
+      if (oldest === undefined || oldest.id > id) {
+        this.fail(this.#gap(from, id, oldest));
+        return false;
+      }
+      const event = history.at(id - oldest.id)!;
+      if (pattern.test(event.type)) {
+        this.offer(event);
+        if (this.closed) return false;
+      }
+    }
+    return true;
+  }
+
+  /** The error for events `id`… evicted before the waiter saw them (its cursor was `from`). */
+  #gap(from: number, id: number, oldest: BusEvent | undefined): HistoryGapError {
+    const { host, pattern } = this.plan;
+    const evictedUpTo = oldest === undefined ? host.lastId : oldest.id - 1;
+    return new HistoryGapError({
+      pattern: pattern.source,
+      cursor: from,
+      first: id,
+      lost: evictedUpTo - id + 1,
+      oldest: oldest?.id,
+      history: host.history.capacity,
+      needed: host.lastId - from,
+    });
   }
 
   /**
@@ -139,7 +249,7 @@ class BusWaiter extends PendingWait<BusEvent> implements IndexedWaiter {
       pattern: pattern.source,
       matcher: matcher.description,
       timeout,
-      nearMisses: nearMisses(host, pattern, since ?? this.after, this.#misses),
+      nearMisses: nearMisses(host, pattern, typeof since === 'number' ? since : since === 'history' ? 0 : this.after, this.#misses),
     };
     return withoutStack(() => new WaitTimeoutError(details));
   }
@@ -162,7 +272,7 @@ function plan(
     timeout,
     signal,
     scheduler: host.scheduler,
-    since: since === undefined ? undefined : since === 'history' ? 0 : checkCursor(host, since),
+    since: since === undefined || since === 'history' ? since : checkCursor(host, since),
   };
 }
 
@@ -220,11 +330,23 @@ export function waitForEvent(
   });
 }
 
+/**
+ * Refuses what cannot be a cursor of this bus. A cursor too old for the
+ * history is not refused here: whose it is cannot be told any more, and
+ * registration reports it as a gap.
+ */
 function checkCursor(host: WaiterHost, cursor: unknown): number {
   if (typeof cursor !== 'number' || !Number.isInteger(cursor) || cursor < 0 || cursor > host.lastId) {
     throw new RangeError(
       `Expected 'since' to be a cursor from bus.cursor() or 'history', got ${String(cursor)} ` +
         `(the newest event of this bus is #${host.lastId}).`,
+    );
+  }
+  const oldestReachable = (host.history.peek()?.id ?? host.lastId + 1) - 1;
+  if (cursor >= oldestReachable && !host.cursors.issued(cursor)) {
+    throw new RangeError(
+      `Expected 'since' to be a cursor from this bus's cursor() or 'history': #${cursor} is not a cursor this bus handed out. ` +
+        `Cursors belong to the bus that made them: take the cursor from the bus you wait on.`,
     );
   }
   return cursor;

@@ -7,6 +7,25 @@ import { deferred, flush, observe } from './support/async.js';
 type Events = { job: number; 'cascade.start': number; 'cascade.next': number; tick: number };
 
 
+/**
+ * Runs `body` with this file's own 'unhandledRejection' listener in place of
+ * vitest's (which would fail the run), and returns the reasons reported.
+ */
+async function unhandledRejections(body: () => Promise<void>): Promise<unknown[]> {
+  const reported: unknown[] = [];
+  const record = (reason: unknown): void => void reported.push(reason);
+  const saved = process.listeners('unhandledRejection');
+  process.removeAllListeners('unhandledRejection');
+  process.on('unhandledRejection', record);
+  try {
+    await body();
+  } finally {
+    process.off('unhandledRejection', record);
+    for (const listener of saved) process.on('unhandledRejection', listener);
+  }
+  return reported;
+}
+
 /** Observes a promise without awaiting it. */
 function watch(promise: Promise<unknown>) {
   const state = { done: false };
@@ -68,7 +87,7 @@ describe('bus.settled', () => {
     const bus = createBus<Events>();
     const gate = deferred();
     const tracked = bus.track(gate.promise);
-    expect(tracked).toBe(gate.promise);
+    expect(tracked).toBeInstanceOf(Promise);
     const failing = Promise.reject(new Error('no'));
     void bus.track(failing).then(undefined, () => undefined);
     const state = watch(bus.settled());
@@ -77,6 +96,32 @@ describe('bus.settled', () => {
     gate.resolve();
     await flush();
     expect(state.done).toBe(true);
+  });
+
+  it('returns a promise that settles like the tracked one, after releasing it', async () => {
+    const bus = createBus<Events>();
+    const gate = deferred<string>();
+    const tracked = bus.track(gate.promise);
+    expect(bus.stats().tracked).toBe(1);
+    gate.resolve('done');
+    expect(await tracked).toBe('done');
+    expect(bus.stats().tracked).toBe(0);
+    const error = new Error('failed');
+    const failing = bus.track(Promise.reject(error));
+    await expect(failing).rejects.toBe(error);
+    expect(bus.stats().tracked).toBe(0);
+  });
+
+  it('leaves an unobserved rejection of a tracked promise to be reported as unhandled', async () => {
+    const bus = createBus<Events>();
+    const reported = await unhandledRejections(async () => {
+      bus.track(Promise.reject(new Error('nobody looks')));
+      await bus.track(Promise.reject(new Error('awaited'))).then(undefined, () => undefined);
+      await flush();
+    });
+    expect(reported.map((e) => (e as Error).message)).toEqual(['nobody looks']);
+    expect(bus.stats().tracked).toBe(0);
+    await expect(bus.settled()).resolves.toBeUndefined();
   });
 
   it('rejects track() of something that is not a promise', () => {

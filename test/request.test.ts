@@ -11,7 +11,7 @@ import {
   type Request,
 } from '../src/index.js';
 import { VirtualScheduler } from '../src/testing/virtual-scheduler.js';
-import { deferred, flush, seededRandom } from './support/async.js';
+import { deferred, flush, observe, seededRandom } from './support/async.js';
 
 type Events = {
   'user.get': Request<{ id: string }, { id: string; name: string }>;
@@ -288,6 +288,103 @@ describe('bus.request', () => {
     await bus.settled();
     expect(errors).toEqual([]);
     expect(bus.stats()).toMatchObject({ failed: 0, pendingRequests: 0 });
+  });
+
+  it('reports a responder error that arrives after the timeout on errors$ as a HandlerError naming the responder and the request', async () => {
+    const { bus, scheduler, errors } = setup();
+    const gate = deferred<never>();
+    // Ignores its signal: its failure comes after the caller stopped waiting.
+    bus.handle('user.get', async function loadUser() {
+      return gate.promise;
+    });
+    const reply = bus.request('user.get', { id: '1' }, { timeout: 50 }).catch((e: unknown) => e);
+    const requestId = bus.cursor();
+    scheduler.advance(50);
+    expect(await reply).toBeInstanceOf(RequestTimeoutError);
+    const late = new Error('database down');
+    gate.reject(late);
+    await bus.settled();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.handler).toBe('loadUser');
+    expect(errors[0]!.event).toMatchObject({ type: 'user.get', id: requestId });
+    expect(errors[0]!.cause).toBe(late);
+    expect(errors[0]!.message).toMatch(/'loadUser' failed on 'user\.get' \(event #1\): database down/);
+    expect(bus.stats()).toMatchObject({ failed: 1, pendingRequests: 0, running: 0 });
+  });
+
+  it('reports a responder error that arrives after an abort to onError and counts it as failed', async () => {
+    const scheduler = new VirtualScheduler();
+    const reported: HandlerError[] = [];
+    const bus = createBus<Events>({ scheduler, onError: (e) => reported.push(e) });
+    const gate = deferred<never>();
+    bus.handle('math.square', () => gate.promise);
+    const controller = new AbortController();
+    const reply = bus.request('math.square', 3, { signal: controller.signal }).catch((e: unknown) => e);
+    const reason = new Error('user left');
+    controller.abort(reason);
+    expect(await reply).toBe(reason);
+    const late = new RangeError('overflow');
+    gate.reject(late);
+    await bus.settled();
+    expect(reported.map((e) => [e.handler, e.event.type, e.cause])).toEqual([["responder of 'math.square'", 'math.square', late]]);
+    expect(bus.stats().failed).toBe(1);
+  });
+
+  it('reports nothing when a cancelled responder rejects with the reason its signal gave', async () => {
+    const { bus, scheduler, errors } = setup();
+    bus.handle('math.square', (_n, { signal }) => untilAborted<number>(signal));
+    const reply = bus.request('math.square', 3, { timeout: 10 }).catch((e: unknown) => e);
+    scheduler.advance(10);
+    expect(await reply).toBeInstanceOf(RequestTimeoutError);
+    await bus.settled();
+    expect(errors).toEqual([]);
+    expect(bus.stats()).toMatchObject({ failed: 0, delivered: 1 });
+  });
+
+  it('rejects at once with the error a throwing then getter throws, instead of timing out', async () => {
+    const { bus, errors } = setup();
+    const boom = new Error('then getter');
+    bus.handle('math.square', () => ({
+      get then(): never {
+        throw boom;
+      },
+    }) as never);
+    const reply = observe(bus.request('math.square', 2, { timeout: 1000 }));
+    await flush(1); // no virtual time passes: it must not wait for the timeout
+    expect(reply).toEqual({ status: 'rejected', error: boom });
+    await bus.settled();
+    expect(errors).toEqual([]);
+    expect(bus.stats()).toMatchObject({ failed: 0, pendingRequests: 0 });
+  });
+
+  it('settles exactly once by the first outcome of a thenable that calls back more than once', async () => {
+    const { bus, errors } = setup();
+    const replies: unknown[] = [];
+    bus.events$('$reply.math.square').subscribe((e) => replies.push(e.payload));
+    const first = new Error('first');
+    bus.handle('math.square', (n) => ({
+      then(resolve: (v: number) => void, reject: (e: unknown) => void) {
+        if (n === 1) {
+          resolve(1);
+          reject(new Error('late'));
+          resolve(2);
+          throw new Error('after resolving');
+        }
+        reject(first);
+        resolve(3);
+        setImmediate(() => resolve(4));
+      },
+    }) as never);
+    await expect(bus.request('math.square', 1)).resolves.toBe(1);
+    await expect(bus.request('math.square', 2)).rejects.toBe(first);
+    await flush();
+    await bus.settled();
+    expect(replies).toEqual([
+      { requestId: 1, ok: true, reply: 1 },
+      { requestId: 3, ok: false, error: first },
+    ]);
+    expect(errors).toEqual([]);
+    expect(bus.stats()).toMatchObject({ failed: 0, delivered: 2 });
   });
 
   it('rejects pending requests with BusClosedError on close and aborts their responders', async () => {

@@ -1,10 +1,10 @@
 import { getEventListeners } from 'node:events';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { BusClosedError, WaitTimeoutError, type BusEvent, type Cursor } from 'rxbus';
+import { BusClosedError, HistoryGapError, RxBusError, WaitTimeoutError, type BusEvent, type Cursor } from 'rxbus';
 import { createTestBus, expectNoLeaks, record } from 'rxbus/testing';
 import 'rxbus/testing/vitest';
-import { observe } from './support/async.js';
+import { flush, observe } from './support/async.js';
 
 type Events = {
   'page.response': { url: string; status: number; body?: unknown };
@@ -307,15 +307,136 @@ describe('bus.waitFor', () => {
       expect(state.value?.id).toBe(2);
     });
 
-    it('only sees what the bounded history still holds', async () => {
+    it('rejects at once with HistoryGapError saying how many events were lost and how to size history', async () => {
       const bus = createTestBus<Events>({ history: 2 });
       const mark = bus.cursor();
       bus.publish('tick', 1); // evicted by the next two
       bus.publish('tick', 2);
       bus.publish('tick', 3);
       const state = observe(bus.waitFor('tick', 1, { since: mark, timeout: 10 }));
-      await bus.advanceAsync(10);
-      expect(state.error).toBeInstanceOf(WaitTimeoutError);
+      await flush(1); // no virtual time passes
+      expect(state.status).toBe('rejected');
+      const error = state.error as HistoryGapError;
+      expect(error).toBeInstanceOf(HistoryGapError);
+      expect(error).toBeInstanceOf(RxBusError);
+      expect(error.name).toBe('HistoryGapError');
+      expect(error).toMatchObject({ pattern: 'tick', cursor: 0, lost: 1, oldest: 2, history: 2 });
+      expect(error.message).toMatch(/1 event\(s\) published after cursor #0 \(#1 to #1\) were evicted/);
+      expect(error.message).toMatch(/keeps the last 2 events/);
+      expect(error.message).toMatch(/'history' of at least 3/);
+      expect(bus).toHaveNoPendingWork();
+    });
+
+    it('treats every missed event as lost with history: 0, but not a cursor at the newest event', async () => {
+      const bus = createTestBus<Events>({ history: 0 });
+      bus.publish('tick', 1);
+      const mark = bus.cursor();
+      const live = observe(bus.waitFor('tick', undefined, { since: mark, timeout: 0 }));
+      await flush(1);
+      expect(live.status).toBe('pending');
+      bus.publish('tick', 2);
+      await flush(1);
+      expect(live.value?.id).toBe(2);
+      const late = observe(bus.waitFor('tick', undefined, { since: mark }));
+      await flush(1);
+      expect(late.error).toBeInstanceOf(HistoryGapError);
+      expect(late.error).toMatchObject({ cursor: 1, lost: 1, oldest: undefined, history: 0 });
+      expect((late.error as Error).message).toMatch(/keeps no events \(history: 0\)/);
+      expect(bus).toHaveNoWaiters();
+    });
+
+    it('checks the gap when waitFor$ is subscribed, not when it is created', () => {
+      const bus = createTestBus<Events>({ history: 1 });
+      const mark = bus.cursor();
+      const wait$ = bus.waitFor$('tick', undefined, { since: mark });
+      bus.publish('tick', 1);
+      bus.publish('tick', 2);
+      let error: unknown;
+      wait$.subscribe({ error: (e: unknown) => (error = e) });
+      expect(error).toBeInstanceOf(HistoryGapError);
+      expect(error).toMatchObject({ lost: 1, oldest: 2 });
+      expect(bus).toHaveNoWaiters();
+    });
+
+    it('offers every event after the cursor once, in order, when a matcher publishes while the history is full', async () => {
+      const bus = createTestBus<Events>({ history: 3 });
+      bus.publish('tick', 1);
+      const mark = bus.cursor();
+      for (let n = 2; n <= 4; n++) bus.publish('tick', n); // history: 2 3 4 (full)
+      const seen: number[] = [];
+      const wait = bus.waitFor(
+        'tick',
+        (n) => {
+          seen.push(n);
+          if (n === 2) bus.publish('tick', 5); // evicts 2 and shifts the ring under the scan
+          return n === 6;
+        },
+        { since: mark, timeout: 0 },
+      );
+      expect(seen).toEqual([2, 3, 4, 5]);
+      bus.publish('tick', 6);
+      expect((await wait).payload).toBe(6);
+      expect(seen).toEqual([2, 3, 4, 5, 6]);
+      expect(bus).toHaveNoWaiters();
+    });
+
+    it('rejects with HistoryGapError when a matcher publishes so much during the scan that unseen events are evicted', async () => {
+      const bus = createTestBus<Events>({ history: 2 });
+      const mark = bus.cursor();
+      bus.publish('tick', 1);
+      bus.publish('tick', 2);
+      const seen: number[] = [];
+      const state = observe(
+        bus.waitFor(
+          'tick',
+          (n) => {
+            seen.push(n);
+            if (n === 1) for (let k = 10; k < 13; k++) bus.publish('tick', k); // evicts 2 before it was offered
+            return false;
+          },
+          { since: mark },
+        ),
+      );
+      await flush(1);
+      expect(seen).toEqual([1]);
+      expect(state.error).toBeInstanceOf(HistoryGapError);
+      expect(state.error).toMatchObject({ cursor: 0, lost: 2, oldest: 4 });
+      expect((state.error as Error).message).toMatch(/2 event\(s\) published after cursor #0 \(#2 to #3\) were evicted/);
+      expect(bus).toHaveNoPendingWork();
+    });
+
+    it('offers an event once when a waiter with since registers while that event is being published', async () => {
+      const bus = createTestBus<Events>();
+      const mark = bus.cursor();
+      const seen: number[] = [];
+      let wait: Promise<BusEvent<'tick', number>> | undefined;
+      bus.events$('tick').subscribe(() => {
+        wait ??= bus.waitFor('tick', (n) => (seen.push(n), n === 2), { since: mark });
+      });
+      bus.publish('tick', 1); // in the history before the subscriber runs, dispatched to waiters after it
+      expect(seen).toEqual([1]);
+      bus.publish('tick', 2);
+      expect((await wait!).payload).toBe(2);
+      expect(seen).toEqual([1, 2]);
+    });
+
+    it('rejects with BusClosedError when a matcher closes the bus during the history scan', async () => {
+      const bus = createTestBus<Events>();
+      const mark = bus.cursor();
+      bus.publish('tick', 1);
+      const state = observe(
+        bus.waitFor(
+          'tick',
+          () => {
+            void bus.close();
+            return false;
+          },
+          { since: mark },
+        ),
+      );
+      await flush(1);
+      expect(state.error).toBeInstanceOf(BusClosedError);
+      expect(bus.stats().waiters).toBe(0);
     });
 
     it('rejects a cursor that this bus never handed out', async () => {
@@ -323,6 +444,26 @@ describe('bus.waitFor', () => {
       await expect(bus.waitFor('tick', undefined, { since: 5 as Cursor })).rejects.toThrow(RangeError);
       await expect(bus.waitFor('tick', undefined, { since: -1 as Cursor })).rejects.toThrow(/cursor from bus.cursor\(\)/);
       expect(bus).toHaveNoWaiters();
+    });
+
+    it('refuses a cursor from another bus with a RangeError', async () => {
+      const one = createTestBus<Events>();
+      const other = createTestBus<Events>();
+      for (let n = 1; n <= 3; n++) {
+        one.publish('tick', n);
+        other.publish('tick', n);
+      }
+      const foreign = one.cursor();
+      await expect(other.waitFor('tick', undefined, { since: foreign })).rejects.toThrow(RangeError);
+      await expect(other.waitFor('tick', undefined, { since: foreign })).rejects.toThrow(/#3 is not a cursor this bus handed out/);
+      expect(() => other.waitFor$('tick', undefined, { since: foreign })).toThrow(RangeError);
+      expect(other).toHaveNoWaiters();
+      // The bus's own cursors and 'history' keep working.
+      const own = other.cursor();
+      expect(own).toBe(3);
+      other.publish('tick', 4);
+      expect((await other.waitFor('tick', undefined, { since: own })).payload).toBe(4);
+      expect((await other.waitFor('tick', undefined, { since: 'history' })).payload).toBe(1);
     });
   });
 
