@@ -9,13 +9,13 @@
  * the whole exchange.
  */
 import type { SchedulerLike, Subscription } from 'rxjs';
-import { addAbortTarget, removeAbortTarget, type AbortTarget } from './abort-listeners.js';
-import { deadlinesOf, type DeadlineTarget } from './deadlines.js';
 import { BusClosedError, DuplicateResponderError, NoResponderError, QueueFullError, RequestTimeoutError } from './errors.js';
 import type { BusEvent, ReplyPayload } from './event-map.js';
 import { HandlerEntry, type HandlerContext, type HandlerFn } from './handler-registry.js';
 import { compilePattern } from './pattern.js';
+import { Pending, type PendingTiming } from './pending.js';
 import type { CancellableContext, DropReason } from './pool.js';
+import { adopt, thenOf, type ThenMethod } from './thenable.js';
 import { assertCount, assertEventType, assertSignal, assertTimeout, describeArgument } from './validate.js';
 
 /** `Promise.prototype.then`, to recognise a promise whose `then` nobody replaced. */
@@ -43,10 +43,8 @@ export interface RequestHost {
 /** A responder as `bus.handle` receives it. */
 export type Responder = (payload: unknown, context: HandlerContext) => unknown;
 
-class PendingRequest implements DeadlineTarget, AbortTarget {
-  due = 0;
-  seq = 0;
-  slot = -1;
+/** A request waiting for its reply: the shared deadline-and-abort mechanism (pending.ts). */
+class PendingRequest extends Pending {
   /** The responder's job context, once it runs: cancelled on timeout/abort/close. */
   context: CancellableContext | undefined;
   /**
@@ -60,14 +58,16 @@ class PendingRequest implements DeadlineTarget, AbortTarget {
     private readonly registry: RequestRegistry,
     readonly id: number,
     readonly type: string,
-    readonly timeout: number,
-    readonly signal: AbortSignal | undefined,
+    timing: PendingTiming,
     readonly resolve: (reply: unknown) => void,
     readonly reject: (error: unknown) => void,
-  ) {}
+  ) {
+    super(timing);
+  }
 
   onDeadline(): void {
-    this.registry.cancel(this, new RequestTimeoutError({ type: this.type, timeout: this.timeout }));
+    if (this.abortedFirst()) return;
+    this.registry.cancel(this, new RequestTimeoutError({ type: this.type, timeout: this.timing.timeout }));
   }
 
   onAbort(reason: unknown): void {
@@ -146,10 +146,10 @@ export class RequestRegistry {
 
       // Registered before publishing: the responder may answer synchronously
       // inside publish. The request event's id is the correlation id.
-      const pending = new PendingRequest(this, this.#host.lastId + 1, type, timeout, signal, resolve, reject);
+      const timing = { timeout, signal, scheduler: this.#host.scheduler };
+      const pending = new PendingRequest(this, this.#host.lastId + 1, type, timing, resolve, reject);
+      if (!pending.arm()) throw signal!.reason;
       this.#pending.set(pending.id, pending);
-      if (signal !== undefined) addAbortTarget(signal, pending);
-      if (timeout > 0 && timeout !== Infinity) deadlinesOf(this.#host.scheduler).add(pending, timeout);
       try {
         this.#host.publish(type, payload);
       } catch (error) {
@@ -193,8 +193,7 @@ export class RequestRegistry {
   #settle(pending: PendingRequest): boolean {
     if (this.#pending.get(pending.id) !== pending) return false;
     this.#pending.delete(pending.id);
-    if (pending.slot >= 0) deadlinesOf(this.#host.scheduler).remove(pending);
-    if (pending.signal !== undefined) removeAbortTarget(pending.signal, pending);
+    pending.settle();
     return true;
   }
 
@@ -213,7 +212,8 @@ export class RequestRegistry {
     if (pending === undefined) return undefined;
     pending.context = context;
     const succeed = (reply: unknown): void => {
-      if (this.#settle(pending)) pending.resolve(reply);
+      // An abort that another listener hid from rxbus still came first.
+      if (!pending.abortedFirst() && this.#settle(pending)) pending.resolve(reply);
       this.#host.publishReply(type, { requestId: event.id, ok: true, reply });
     };
     const fail = (error: unknown): void => {
@@ -223,31 +223,26 @@ export class RequestRegistry {
       if (late && error !== pending.cancelReason) throw error;
     };
     let result: unknown;
-    let then: unknown;
+    let then: ThenMethod | undefined;
     try {
       result = responder(payload, context);
       // `then` is read once, here: a getter that throws is the responder's
       // failure (the caller learns it now, not at its timeout), and one that
       // answers differently on a second read cannot change what is adopted.
-      if ((result !== null && typeof result === 'object') || typeof result === 'function') then = (result as PromiseLike<unknown>).then;
+      then = thenOf(result);
     } catch (error) {
       fail(error);
       return undefined;
     }
-    if (typeof then !== 'function') {
+    if (then === undefined) {
       succeed(result);
       return undefined;
     }
     // Returned to the pool, so the job (and its slot) lasts until the reply.
     // A native promise settles once by itself (the usual async responder:
-    // no extra promise). Any other thenable is adopted through a promise,
-    // which keeps the first call of either callback and ignores later calls
-    // and a throw after them: the request settles exactly once, by the
-    // thenable's first outcome.
+    // no extra promise); any other thenable is adopted, so the request
+    // settles exactly once, by the thenable's first outcome.
     if (then === nativeThen && result instanceof Promise) return result.then(succeed, fail);
-    const thenable = result;
-    return new Promise<unknown>((resolve, reject) => {
-      (then as PromiseLike<unknown>['then']).call(thenable, resolve, reject);
-    }).then(succeed, fail);
+    return adopt(result, then).then(succeed, fail);
   }
 }
