@@ -1,4 +1,5 @@
 import { asyncScheduler, Observable, type MonoTypeOperatorFunction, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
+import { scheduleAfter } from '../src/long-delay.js';
 import { assertCount, assertDuration, assertFunction, assertOneOf, assertPositiveNumber, assertScheduler } from '../src/validate.js';
 import { ceilMs, createTokenBucket, type TakeResult, type TokenBucket } from './token-bucket.js';
 
@@ -502,7 +503,9 @@ class Controller implements RateLimitController {
   #ensureTimer(budget: Budget, delay: number): void {
     if (budget.timer !== undefined || budget.releasing) return;
     this.#timers++;
-    budget.timer = this.scheduler.schedule(() => this.#release(budget), delay);
+    // Through scheduleAfter: a pause or a refill can be months away (or, for
+    // a rate that underflows to 0 per ms, never), beyond what a timer holds.
+    budget.timer = scheduleAfter(this.scheduler, delay, () => this.#release(budget));
   }
 
   #cancelTimer(budget: Budget): void {

@@ -4,6 +4,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { waitFor } from '../../operators/wait-for.js';
 import { WaitTimeoutError } from '../../src/errors.js';
+import { CountingScheduler, TIMER_LIMIT } from '../support/counting-scheduler.js';
 
 const listeners = (signal: AbortSignal): number => getEventListeners(signal, 'abort').length;
 
@@ -141,6 +142,30 @@ describe('waitFor (operator)', () => {
     source.next(values.b!);
     expect(results).toEqual([values.b]);
     expect(sub.closed).toBe(true);
+  });
+
+  it('times out a 2^31 + 5 ms wait at that time and not before, with no timer above 2^31−1 ms', () => {
+    const scheduler = new CountingScheduler();
+    const source = new Subject<Response>();
+    const errors: unknown[] = [];
+    source.pipe(waitFor({ status: 200 }, { timeout: 2 ** 31 + 5, scheduler })).subscribe({ error: (e: unknown) => errors.push(e) });
+    scheduler.advance(2 ** 31 + 4);
+    expect(errors).toEqual([]);
+    scheduler.advance(1);
+    expect(errors).toEqual([expect.any(WaitTimeoutError)]);
+    expect(scheduler.delays).toEqual([TIMER_LIMIT, 6]);
+    expect(source.observed).toBe(false);
+  });
+
+  it('schedules no timer when timeout is Infinity (wait forever)', () => {
+    const scheduler = new CountingScheduler();
+    const source = new Subject<Response>();
+    const results: Response[] = [];
+    source.pipe(waitFor({ status: 200 }, { timeout: Infinity, scheduler })).subscribe((v) => results.push(v));
+    scheduler.advance(1e15);
+    source.next(values.b!);
+    expect(results).toEqual([values.b]);
+    expect(scheduler.delays).toEqual([]);
   });
 
   it('passes (value, index) to a predicate matcher and matches anything without a matcher', () => {
