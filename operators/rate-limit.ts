@@ -1,5 +1,6 @@
 import { asyncScheduler, Observable, type MonoTypeOperatorFunction, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import { scheduleAfter } from '../src/long-delay.js';
+import { subscribeSource } from '../src/source-subscriber.js';
 import { assertCount, assertDuration, assertFunction, assertOneOf, assertPositiveNumber, assertScheduler } from '../src/validate.js';
 import { ceilMs, createTokenBucket, type TakeResult, type TokenBucket } from './token-bucket.js';
 
@@ -271,7 +272,9 @@ export function rateLimit<T>(options: RateLimitOptions<T>): MonoTypeOperatorFunc
       const controller = shared ?? new Controller(config!);
       const sink = controller.attach(subscriber as Subscriber<unknown>, drop, onDrop as DropHandler | undefined);
       subscriber.add(() => controller.detach(sink));
-      return source.subscribe({
+      // Chained to `subscriber`, so that a consumer that has had enough (or an
+      // onDrop that throws) stops even a synchronous source at once.
+      subscribeSource(source, subscriber, {
         next: (value) => {
           let k: BudgetKey = NO_KEY;
           if (key !== undefined) {

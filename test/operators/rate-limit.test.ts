@@ -1,8 +1,9 @@
-import { of, Subject } from 'rxjs';
+import { of, Subject, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createRateLimitController, rateLimit, type RateLimitDrop } from '../../operators/rate-limit.js';
 import { CountingScheduler, TIMER_LIMIT } from '../support/counting-scheduler.js';
+import { endlessSource } from '../support/endless-source.js';
 
 const EMPTY_STATS = { buckets: 0, waiting: 0, timers: 0, subscriptions: 0 };
 
@@ -475,6 +476,30 @@ describe('rateLimit', () => {
       expect(out).toEqual(['a']);
       sub.unsubscribe();
       expect(scheduler.pending).toBe(0);
+    });
+  });
+
+  describe('synchronous sources', () => {
+    it('stops an endless synchronous source when the consumer has taken enough', () => {
+      const scheduler = new CountingScheduler();
+      const { source, pulled } = endlessSource();
+      const values: number[] = [];
+      source.pipe(rateLimit({ rate: 5, per: 1000, scheduler }), take(3)).subscribe((v) => values.push(v));
+      expect(values).toEqual([0, 1, 2]);
+      expect(pulled()).toBe(3);
+      expect(scheduler.pending).toBe(0);
+    });
+
+    it("stops an endless synchronous source when onDrop throws under overflow: 'drop'", () => {
+      const scheduler = new CountingScheduler();
+      const { source, pulled } = endlessSource();
+      const errors: unknown[] = [];
+      const onDrop = (): void => {
+        throw new Error('full');
+      };
+      source.pipe(rateLimit({ rate: 2, per: 1000, scheduler, overflow: 'drop', onDrop })).subscribe({ error: (e: unknown) => errors.push(e) });
+      expect(errors).toHaveLength(1);
+      expect(pulled()).toBe(3);
     });
   });
 });
