@@ -1,6 +1,7 @@
-import { from, Observable, type ObservableInput, type OperatorFunction, type Subscription } from 'rxjs';
+import { from, Observable, type ObservableInput, type OperatorFunction } from 'rxjs';
 import { BufferFullError } from '../src/errors.js';
 import { RingBuffer } from '../src/ring-buffer.js';
+import { subscribeSource } from '../src/source-subscriber.js';
 import { assertCount, assertFunction, assertOneOf } from '../src/validate.js';
 
 /**
@@ -104,7 +105,6 @@ export function boundedMerge<T, R>(
       // A capacity of 0 still needs a RingBuffer to stay branch-free below;
       // it grows lazily, so a large capacity costs nothing until used.
       const buffer = new RingBuffer<T>(capacity);
-      const inners = new Set<Subscription>();
       let active = 0;
       let index = 0;
       let sourceDone = false;
@@ -133,20 +133,21 @@ export function boundedMerge<T, R>(
         }
         active++;
         let ended = false;
-        const inner = inner$.subscribe({
+        // Chained to `subscriber` (see src/source-subscriber.ts): when the
+        // output ends, every inner observable is unsubscribed, synchronous
+        // ones in the middle of their emission too.
+        const inner = subscribeSource(inner$, subscriber, {
           next: (result) => subscriber.next(result),
           error: (err: unknown) => subscriber.error(err),
           complete: () => {
             ended = true;
           },
         });
-        if (!inner.closed) inners.add(inner);
         // Runs after the inner's own teardown (at once if it already ended
         // synchronously): as with mergeMap, a slot is free only once the
         // finished inner observable has cleaned up, so `concurrency` bounds
         // live resources, not just running work.
         inner.add(() => {
-          inners.delete(inner);
           if (!ended) return;
           active--;
           drain();
@@ -168,11 +169,8 @@ export function boundedMerge<T, R>(
         checkComplete();
       };
 
-      const sourceSubscription = source.subscribe({
+      subscribeSource(source, subscriber, {
         next: (value) => {
-          // A synchronous source may go on emitting after the output errored
-          // (its subscription is returned to us only when it is done).
-          if (subscriber.closed) return;
           if (active < concurrency && buffer.size === 0 && !draining) {
             start(value);
             return;
@@ -197,11 +195,8 @@ export function boundedMerge<T, R>(
         },
       });
 
-      return () => {
-        sourceSubscription.unsubscribe();
-        for (const inner of inners) inner.unsubscribe();
-        inners.clear();
-        buffer.clear();
-      };
+      // The source and the inner observables are chained to `subscriber`,
+      // which unsubscribes them; only the buffer is left to empty.
+      return () => buffer.clear();
     });
 }

@@ -8,7 +8,9 @@ import { assertSignal } from '../src/validate.js';
  *
  * All subscriptions to one signal (and every rxbus waiter on it) share one
  * `'abort'` listener, which is removed when the last of them unsubscribes:
- * thousands of waiters on one signal cost one listener.
+ * thousands of waiters on one signal cost one listener. It hears the abort
+ * even if another listener stops the `'abort'` event (on Node ≥ 20.16; see
+ * src/abort-listeners.ts for other platforms).
  *
  * ```
  * signal:  ----abort(r)

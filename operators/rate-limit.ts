@@ -1,4 +1,6 @@
 import { asyncScheduler, Observable, type MonoTypeOperatorFunction, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
+import { scheduleAfter } from '../src/long-delay.js';
+import { subscribeSource } from '../src/source-subscriber.js';
 import { assertCount, assertDuration, assertFunction, assertOneOf, assertPositiveNumber, assertScheduler } from '../src/validate.js';
 import { ceilMs, createTokenBucket, type TakeResult, type TokenBucket } from './token-bucket.js';
 
@@ -270,7 +272,9 @@ export function rateLimit<T>(options: RateLimitOptions<T>): MonoTypeOperatorFunc
       const controller = shared ?? new Controller(config!);
       const sink = controller.attach(subscriber as Subscriber<unknown>, drop, onDrop as DropHandler | undefined);
       subscriber.add(() => controller.detach(sink));
-      return source.subscribe({
+      // Chained to `subscriber`, so that a consumer that has had enough (or an
+      // onDrop that throws) stops even a synchronous source at once.
+      subscribeSource(source, subscriber, {
         next: (value) => {
           let k: BudgetKey = NO_KEY;
           if (key !== undefined) {
@@ -502,7 +506,9 @@ class Controller implements RateLimitController {
   #ensureTimer(budget: Budget, delay: number): void {
     if (budget.timer !== undefined || budget.releasing) return;
     this.#timers++;
-    budget.timer = this.scheduler.schedule(() => this.#release(budget), delay);
+    // Through scheduleAfter: a pause or a refill can be months away (or, for
+    // a rate that underflows to 0 per ms, never), beyond what a timer holds.
+    budget.timer = scheduleAfter(this.scheduler, delay, () => this.#release(budget));
   }
 
   #cancelTimer(budget: Budget): void {

@@ -1,4 +1,6 @@
 import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
+import { checkAborted } from '../src/abort-listeners.js';
+import { subscribeSource } from '../src/source-subscriber.js';
 import { fromAbortSignal } from './from-abort-signal.js';
 
 /** Options of {@link takeUntilAborted}. */
@@ -14,7 +16,8 @@ export interface TakeUntilAbortedOptions {
  * Mirrors the source until the signal aborts, then errors with `signal.reason`
  * (or completes, with `{ onAbort: 'complete' }`). An already-aborted signal
  * ends the stream at once, without subscribing to the source. With no signal
- * it mirrors the source unchanged.
+ * it mirrors the source unchanged. The abort is honoured even if another
+ * listener stops the signal's `'abort'` event.
  *
  * ```
  * source:  -a--b--c--
@@ -46,6 +49,15 @@ export function takeUntilAborted<T>(
           else subscriber.error(reason);
         }),
       );
-      if (!subscriber.closed) source.subscribe(subscriber);
+      if (subscriber.closed) return;
+      subscribeSource(source, subscriber, {
+        // Where an earlier listener can stop the 'abort' event before rxbus
+        // hears it (browsers), the next value finds out instead.
+        next: (value) => {
+          if (!checkAborted(signal)) subscriber.next(value);
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => subscriber.complete(),
+      });
     });
 }

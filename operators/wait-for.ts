@@ -1,7 +1,9 @@
 import { asyncScheduler, Observable, type MonoTypeOperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import { checkAborted } from '../src/abort-listeners.js';
 import { WaitTimeoutError } from '../src/errors.js';
 import { compileMatcher, type CompiledMatcher, type Matcher } from '../src/matcher.js';
 import { PendingWait, type WaitSink, type WaitTiming } from '../src/pending-wait.js';
+import { subscribeSource } from '../src/source-subscriber.js';
 import { assertSignal, assertTimeout } from '../src/validate.js';
 
 /** Options of the {@link waitFor} operator. */
@@ -40,6 +42,24 @@ class SourceWait<T> extends PendingWait<T> {
   protected timeoutError(): Error {
     return this.makeError(this.timing.timeout);
   }
+
+  /** A value: unless an abort came first and was not heard (see src/abort-listeners.ts). */
+  override offer(value: T): void {
+    if (!this.#abortedFirst()) super.offer(value);
+  }
+
+  /** The deadline: unless an abort came first and was not heard. */
+  override onDeadline(): void {
+    if (!this.#abortedFirst()) super.onDeadline();
+  }
+
+  #abortedFirst(): boolean {
+    const { signal } = this.timing;
+    if (signal === undefined || !checkAborted(signal)) return false;
+    // checkAborted has told this wait if it was still listening; settle anyway.
+    this.fail(signal.reason);
+    return true;
+  }
 }
 
 /**
@@ -50,7 +70,10 @@ class SourceWait<T> extends PendingWait<T> {
  * the signal aborts (at once, without subscribing to the source, if it already
  * has). If the source completes first, it completes without a value; source
  * errors pass through. Settling, timing out, aborting and unsubscribing all
- * release the timer, the abort listener and the source subscription.
+ * release the timer, the abort listener and the source subscription; a
+ * synchronous source is stopped right after its match, however many values
+ * it has left (even an endless one). An abort is honoured even if another
+ * listener stops the signal's `'abort'` event.
  *
  * The stages are fused into one subscriber (see src/pending-wait.ts): same
  * semantics as the composed operators, a fraction of their memory.
@@ -81,14 +104,13 @@ export function waitFor<T>(matcher?: NoInfer<Matcher<T, number>>, options: WaitF
     new Observable<T>((subscriber) => {
       const wait = new SourceWait<T>(subscriber, timing, compiled, makeError);
       if (!wait.start()) return undefined;
-      const subscription = source.subscribe({
+      // Chained to `subscriber`: settling the wait ends it, which stops even a
+      // synchronous source in the middle of its emission, as take(1) would.
+      wait.source = subscribeSource(source, subscriber, {
         next: (value) => wait.offer(value),
         error: (error: unknown) => wait.fail(error),
         complete: () => wait.finish(),
       });
-      // A synchronous source may have settled the wait before `subscribe` returned.
-      if (wait.closed) subscription.unsubscribe();
-      else wait.source = subscription;
       return () => wait.dispose();
     });
 }

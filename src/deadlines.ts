@@ -7,9 +7,13 @@
  * the earliest. Adding a later deadline costs O(log n) and no timer work;
  * cancelling one (the common case: most waiters settle) costs O(log n); when
  * the last deadline goes, the timer is cancelled, so nothing is left behind.
+ * The timer goes through `scheduleAfter` (src/long-delay.ts), so a deadline
+ * years away waits that long instead of becoming a busy 1 ms timer, and an
+ * `Infinity` deadline is never queued.
  */
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { IndexedHeap, type HeapEntry } from './indexed-heap.js';
+import { scheduleAfter } from './long-delay.js';
 
 /** Something with a deadline on a {@link DeadlineQueue}. */
 export interface DeadlineTarget extends HeapEntry {
@@ -33,6 +37,8 @@ export class DeadlineQueue {
   #timer: Subscription | undefined;
   #timerDue = Infinity;
   #firing = false;
+  /** One closure for every arming, not one per arming. */
+  readonly #onTimer = (): void => this.#fire();
 
   constructor(scheduler: SchedulerLike) {
     this.#scheduler = scheduler;
@@ -43,8 +49,13 @@ export class DeadlineQueue {
     return this.#heap.size;
   }
 
-  /** Calls `target.onDeadline()` after `delay` ms unless removed first. */
+  /**
+   * Calls `target.onDeadline()` after `delay` ms unless removed first. Any
+   * finite delay ≥ 0 waits that long (`0`: on the next scheduler turn);
+   * `Infinity` never fires, so the target is not queued at all.
+   */
   add(target: DeadlineTarget, delay: number): void {
+    if (delay === Infinity) return;
     target.due = this.#scheduler.now() + delay;
     this.#heap.push(target);
     if (!this.#firing && target.due < this.#timerDue) this.#arm();
@@ -64,7 +75,7 @@ export class DeadlineQueue {
     const head = this.#heap.peek();
     if (head === undefined) return;
     this.#timerDue = head.due;
-    this.#timer = this.#scheduler.schedule(() => this.#fire(), Math.max(0, head.due - this.#scheduler.now()));
+    this.#timer = scheduleAfter(this.#scheduler, Math.max(0, head.due - this.#scheduler.now()), this.#onTimer);
   }
 
   #disarm(): void {

@@ -1,9 +1,16 @@
 import { getEventListeners } from 'node:events';
-import { describe, expect, it } from 'vitest';
-import { addAbortTarget, removeAbortTarget, type AbortTarget } from '../src/abort-listeners.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { addAbortTarget, checkAborted, removeAbortTarget, type AbortTarget } from '../src/abort-listeners.js';
 
 function target(log: unknown[], name: string): AbortTarget {
   return { onAbort: (reason) => log.push([name, reason]) };
+}
+
+/** A controller whose signal already has a listener that stops the 'abort' event from reaching later listeners. */
+function stoppedController(): AbortController {
+  const controller = new AbortController();
+  controller.signal.addEventListener('abort', (event) => event.stopImmediatePropagation());
+  return controller;
 }
 
 /** A duck-typed signal whose listeners are called with no event at all. */
@@ -117,5 +124,128 @@ describe('abort targets', () => {
     addAbortTarget(signal as unknown as AbortSignal, a);
     removeAbortTarget(signal as unknown as AbortSignal, a);
     expect(signal.listeners.size).toBe(0);
+  });
+});
+
+describe('abort targets when another listener stops the event', () => {
+  it('tells every target although an earlier listener called stopImmediatePropagation()', () => {
+    const controller = stoppedController();
+    const log: unknown[] = [];
+    addAbortTarget(controller.signal, target(log, 'a'));
+    addAbortTarget(controller.signal, target(log, 'b'));
+    // The stopper and rxbus's one listener.
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(2);
+
+    controller.abort('stop');
+
+    expect(log).toEqual([
+      ['a', 'stop'],
+      ['b', 'stop'],
+    ]);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+  });
+
+  it('still removes its propagation-proof listener when the last target leaves', () => {
+    const controller = stoppedController();
+    const log: unknown[] = [];
+    const a = target(log, 'a');
+    addAbortTarget(controller.signal, a);
+    removeAbortTarget(controller.signal, a);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    controller.abort();
+    expect(log).toEqual([]);
+  });
+
+  it('tells the remaining targets when one of them throws, then rethrows the first error', () => {
+    const controller = new AbortController();
+    const log: unknown[] = [];
+    const boom = new Error('target failed');
+    addAbortTarget(controller.signal, {
+      onAbort: () => {
+        throw boom;
+      },
+    });
+    addAbortTarget(controller.signal, target(log, 'b'));
+    expect(() => checkAborted(abortQuietly(controller))).toThrow(boom);
+    expect(log).toEqual([['b', 'x']]);
+    expect(checkAborted(controller.signal)).toBe(true);
+    expect(log).toEqual([['b', 'x']]);
+  });
+});
+
+/** Aborts with reason 'x' while no listener can hear it, so that checkAborted does the telling. */
+function abortQuietly(controller: AbortController): AbortSignal {
+  const { signal } = controller;
+  const spy = vi.spyOn(signal, 'dispatchEvent').mockReturnValue(true);
+  controller.abort('x');
+  spy.mockRestore();
+  return signal;
+}
+
+describe('checkAborted', () => {
+  it('returns false and tells no one while the signal has not aborted', () => {
+    const controller = new AbortController();
+    const log: unknown[] = [];
+    addAbortTarget(controller.signal, target(log, 'a'));
+    expect(checkAborted(controller.signal)).toBe(false);
+    expect(log).toEqual([]);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+  });
+
+  it('returns true and tells no one twice after the abort was delivered', () => {
+    const controller = new AbortController();
+    const log: unknown[] = [];
+    addAbortTarget(controller.signal, target(log, 'a'));
+    controller.abort('r');
+    expect(checkAborted(controller.signal)).toBe(true);
+    expect(log).toEqual([['a', 'r']]);
+  });
+});
+
+describe('abort targets without a propagation-proof listener (browsers, Node < 20.16)', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.resetModules();
+  });
+
+  /** The module as it behaves where `process.getBuiltinModule` does not exist. */
+  async function withoutNodeEvents(): Promise<typeof import('../src/abort-listeners.js')> {
+    vi.spyOn(process, 'getBuiltinModule').mockReturnValue(undefined);
+    vi.resetModules();
+    return import('../src/abort-listeners.js');
+  }
+
+  it('listens in the capture phase, which browsers run before every bubbling listener', async () => {
+    const fallback = await withoutNodeEvents();
+    const controller = new AbortController();
+    const add = vi.spyOn(controller.signal, 'addEventListener');
+    const remove = vi.spyOn(controller.signal, 'removeEventListener');
+    const a = target([], 'a');
+    fallback.addAbortTarget(controller.signal, a);
+    fallback.removeAbortTarget(controller.signal, a);
+    expect(add).toHaveBeenCalledWith('abort', expect.any(Function), { capture: true });
+    expect(remove).toHaveBeenCalledWith('abort', add.mock.calls[0]![1], { capture: true });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('delivers an abort the stopped event missed when checkAborted() is called, once', async () => {
+    const fallback = await withoutNodeEvents();
+    const controller = stoppedController();
+    const log: unknown[] = [];
+    fallback.addAbortTarget(controller.signal, target(log, 'a'));
+    fallback.addAbortTarget(controller.signal, target(log, 'b'));
+
+    controller.abort('stop');
+    // Node's EventTarget runs listeners in registration order, capture or not: the stopper wins.
+    expect(log).toEqual([]);
+
+    expect(fallback.checkAborted(controller.signal)).toBe(true);
+    expect(log).toEqual([
+      ['a', 'stop'],
+      ['b', 'stop'],
+    ]);
+    expect(fallback.checkAborted(controller.signal)).toBe(true);
+    expect(log).toHaveLength(2);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
   });
 });

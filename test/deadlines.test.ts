@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DeadlineQueue, deadlinesOf, type DeadlineTarget } from '../src/deadlines.js';
 import { VirtualScheduler } from '../src/testing/virtual-scheduler.js';
+import { CountingScheduler, TIMER_LIMIT } from './support/counting-scheduler.js';
 
 function target(log: string[], name: string): DeadlineTarget {
   return { due: 0, seq: 0, slot: -1, onDeadline: () => log.push(name) };
@@ -88,5 +89,76 @@ describe('DeadlineQueue', () => {
     const scheduler = new VirtualScheduler();
     expect(deadlinesOf(scheduler)).toBe(deadlinesOf(scheduler));
     expect(deadlinesOf(scheduler)).not.toBe(deadlinesOf(new VirtualScheduler()));
+  });
+});
+
+describe('DeadlineQueue with long deadlines', () => {
+  it('fires a 2^31 + 5 ms deadline at that time, not before, with no timer above 2^31−1 ms', () => {
+    const scheduler = new CountingScheduler();
+    const queue = new DeadlineQueue(scheduler);
+    const log: string[] = [];
+    queue.add(target(log, 'long'), 2 ** 31 + 5);
+    scheduler.advance(2 ** 31 + 4);
+    expect(log).toEqual([]);
+    scheduler.advance(1);
+    expect(log).toEqual(['long']);
+    expect(Math.max(...scheduler.delays)).toBeLessThanOrEqual(TIMER_LIMIT);
+    expect(scheduler.delays).toHaveLength(2);
+    expect(scheduler.pending).toBe(0);
+  });
+
+  it('fires a 1e12 ms deadline at 1e12 with ceil(1e12 / (2^31−1)) timers', () => {
+    const scheduler = new CountingScheduler();
+    const queue = new DeadlineQueue(scheduler);
+    const log: string[] = [];
+    queue.add(target(log, 'year'), 1e12);
+    scheduler.advance(1e12 - 1);
+    expect(log).toEqual([]);
+    expect(queue.size).toBe(1);
+    scheduler.advance(1);
+    expect(log).toEqual(['year']);
+    expect(scheduler.delays).toHaveLength(Math.ceil(1e12 / TIMER_LIMIT));
+    expect(Math.max(...scheduler.delays)).toBe(TIMER_LIMIT);
+  });
+
+  it('re-arms for a short deadline added while a long one is pending, then goes back to the long one', () => {
+    const scheduler = new CountingScheduler();
+    const queue = new DeadlineQueue(scheduler);
+    const log: string[] = [];
+    queue.add(target(log, 'long'), 5 * TIMER_LIMIT);
+    scheduler.advance(1000);
+    queue.add(target(log, 'short'), 50);
+    expect(scheduler.pending).toBe(1);
+    scheduler.advance(50);
+    expect(log).toEqual(['short']);
+    scheduler.advance(5 * TIMER_LIMIT - 1051);
+    expect(log).toEqual(['short']);
+    scheduler.advance(1);
+    expect(log).toEqual(['short', 'long']);
+    expect(Math.max(...scheduler.delays)).toBeLessThanOrEqual(TIMER_LIMIT);
+    expect(scheduler.pending).toBe(0);
+  });
+
+  it('never fires and schedules nothing for an Infinity deadline', () => {
+    const scheduler = new CountingScheduler();
+    const queue = new DeadlineQueue(scheduler);
+    const log: string[] = [];
+    const never = target(log, 'never');
+    queue.add(never, Infinity);
+    expect(queue.size).toBe(0);
+    expect(scheduler.delays).toEqual([]);
+    scheduler.advance(1e15);
+    queue.remove(never);
+    expect(log).toEqual([]);
+  });
+
+  it('cancels the chunked timer when a long deadline is removed', () => {
+    const scheduler = new CountingScheduler();
+    const queue = new DeadlineQueue(scheduler);
+    const long = target([], 'long');
+    queue.add(long, 1e12);
+    scheduler.advance(3 * TIMER_LIMIT);
+    queue.remove(long);
+    expect(scheduler.pending).toBe(0);
   });
 });

@@ -1,9 +1,10 @@
-import { finalize, from, map, mergeMap, Observable, of, Subject, tap, timer } from 'rxjs';
+import { finalize, from, map, mergeMap, NEVER, Observable, of, Subject, take, tap, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { boundedMerge, type BoundedMergeDropReason, type BoundedMergeOverflow } from '../../operators/bounded-merge.js';
 import { BufferFullError, QueueFullError } from '../../src/errors.js';
 import type { OverflowPolicy } from '../../src/index.js';
+import { endlessSource } from '../support/endless-source.js';
 
 /** Inner observables completed by hand (`jobs.get(v)!.complete()`), recording which values started. */
 function manualJobs(): { jobs: Map<number, Subject<number>>; started: number[]; project: (v: number) => Observable<number> } {
@@ -392,6 +393,37 @@ describe('boundedMerge', () => {
         .subscribe({ error: (e: unknown) => errors.push(e) });
       expect(errors).toHaveLength(1);
       expect(projected).toBe(1);
+    });
+  });
+
+  describe('synchronous sources', () => {
+    it('stops an endless synchronous source when the consumer has taken enough', () => {
+      const { source, pulled } = endlessSource();
+      const values: number[] = [];
+      source.pipe(boundedMerge((v) => of(v)), take(3)).subscribe((v) => values.push(v));
+      expect(values).toEqual([0, 1, 2]);
+      expect(pulled()).toBe(3);
+    });
+
+    it('stops an endless synchronous source when the output errors with BufferFullError', () => {
+      const { source, pulled } = endlessSource();
+      const errors: unknown[] = [];
+      source.pipe(boundedMerge(() => NEVER, { concurrency: 1, capacity: 1 })).subscribe({ error: (e: unknown) => errors.push(e) });
+      expect(errors).toEqual([expect.any(BufferFullError)]);
+      expect(pulled()).toBe(3);
+    });
+
+    it('stops an endless synchronous inner observable when the consumer has taken enough', () => {
+      const inner = endlessSource();
+      const values: number[] = [];
+      of('x')
+        .pipe(
+          boundedMerge(() => inner.source),
+          take(2),
+        )
+        .subscribe((v) => values.push(v));
+      expect(values).toEqual([0, 1]);
+      expect(inner.pulled()).toBe(2);
     });
   });
 

@@ -116,4 +116,14 @@ describe('fromAbortSignal', () => {
     expect(() => fromAbortSignal({} as AbortSignal)).toThrow(TypeError);
     expect(() => fromAbortSignal(undefined as unknown as AbortSignal)).toThrow(/AbortSignal/);
   });
+
+  it('emits the reason although an earlier abort listener stopped the event', () => {
+    const ctrl = new AbortController();
+    ctrl.signal.addEventListener('abort', (event) => event.stopImmediatePropagation());
+    const seen: unknown[] = [];
+    fromAbortSignal(ctrl.signal).subscribe({ next: (r) => seen.push(r), complete: () => seen.push('done') });
+    ctrl.abort('stop');
+    expect(seen).toEqual(['stop', 'done']);
+    expect(listeners(ctrl.signal)).toBe(1); // the stopper's own
+  });
 });

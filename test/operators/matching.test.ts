@@ -1,7 +1,8 @@
-import type { Observable } from 'rxjs';
+import { take, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { matching } from '../../operators/matching.js';
+import { endlessSource } from '../support/endless-source.js';
 
 interface Response {
   readonly url: string;
@@ -87,5 +88,13 @@ describe('matching', () => {
     const cyclic: Record<string, unknown> = { status: 200 };
     cyclic.self = cyclic;
     expect(() => matching(cyclic)).toThrow(/cycle/);
+  });
+
+  it('stops an endless synchronous source when the consumer has taken enough', () => {
+    const { source, pulled } = endlessSource();
+    const values: number[] = [];
+    source.pipe(matching<number>((v) => v % 3 === 0), take(2)).subscribe((v) => values.push(v));
+    expect(values).toEqual([0, 3]);
+    expect(pulled()).toBe(4);
   });
 });

@@ -1,8 +1,9 @@
-import { type Observable } from 'rxjs';
+import { map, take, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { ofType } from '../../operators/of-type.js';
 import type { BusEvent, EventOf } from '../../src/event-map.js';
+import { endlessSource } from '../support/endless-source.js';
 
 type AppEvents = {
   'order.created': { id: string; total: number };
@@ -99,5 +100,19 @@ describe('ofType', () => {
   it('throws at the call for no pattern or an empty one', () => {
     expect(() => (ofType as (...p: string[]) => unknown)()).toThrow(TypeError);
     expect(() => ofType('')).toThrow(TypeError);
+  });
+
+  it('stops an endless synchronous source when the consumer has taken enough', () => {
+    const { source, pulled } = endlessSource();
+    const types: string[] = [];
+    source
+      .pipe(
+        map((i) => (i % 2 === 0 ? values.c! : values.u!)),
+        ofType('order.*'),
+        take(2),
+      )
+      .subscribe((e) => types.push(e.type));
+    expect(types).toEqual(['order.created', 'order.created']);
+    expect(pulled()).toBe(3);
   });
 });

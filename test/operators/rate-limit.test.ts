@@ -1,7 +1,9 @@
-import { of, Subject } from 'rxjs';
+import { of, Subject, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createRateLimitController, rateLimit, type RateLimitDrop } from '../../operators/rate-limit.js';
+import { CountingScheduler, TIMER_LIMIT } from '../support/counting-scheduler.js';
+import { endlessSource } from '../support/endless-source.js';
 
 const EMPTY_STATS = { buckets: 0, waiting: 0, timers: 0, subscriptions: 0 };
 
@@ -421,6 +423,83 @@ describe('rateLimit', () => {
       const controller = createRateLimitController({ rate: 10, per: 1000, scheduler: testScheduler });
       expect([controller.rate, controller.per, controller.burst, controller.scheduler]).toEqual([10, 1000, 10, testScheduler]);
       expect(controller.stats()).toEqual(EMPTY_STATS);
+    });
+  });
+
+  describe('long waits', () => {
+    it('releases a value whose token is 2^31 + 5 ms away at that time, not before, with no timer above 2^31−1 ms', () => {
+      const scheduler = new CountingScheduler();
+      const source = new Subject<string>();
+      const out: [string, number][] = [];
+      source.pipe(rateLimit({ rate: 1, per: 2 ** 31 + 5, burst: 1, scheduler })).subscribe((v) => out.push([v, scheduler.now()]));
+      source.next('a');
+      source.next('b');
+      scheduler.advance(2 ** 31 + 4);
+      expect(out).toEqual([['a', 0]]);
+      scheduler.advance(1);
+      expect(out).toEqual([
+        ['a', 0],
+        ['b', 2 ** 31 + 5],
+      ]);
+      expect(scheduler.delays).toEqual([TIMER_LIMIT, 6]);
+      expect(scheduler.pending).toBe(0);
+    });
+
+    it('waits out a pauseFor(1e12) with ceil(1e12 / (2^31−1)) timers and releases at 1e12', () => {
+      const scheduler = new CountingScheduler();
+      const controller = createRateLimitController({ rate: 1, per: 10, scheduler });
+      const source = new Subject<string>();
+      const out: [string, number][] = [];
+      source.pipe(rateLimit({ controller })).subscribe((v) => out.push([v, scheduler.now()]));
+      controller.pauseFor(1e12);
+      source.next('a');
+      scheduler.advance(1e12 - 1);
+      expect(out).toEqual([]);
+      expect(controller.stats().timers).toBe(1);
+      scheduler.advance(1);
+      expect(out).toEqual([['a', 1e12]]);
+      expect(scheduler.delays).toHaveLength(Math.ceil(1e12 / TIMER_LIMIT));
+      expect(Math.max(...scheduler.delays)).toBe(TIMER_LIMIT);
+      expect(controller.stats()).toMatchObject({ waiting: 0, timers: 0 });
+    });
+
+    it('asks for no timer when a token is infinitely far away, and keeps the value waiting', () => {
+      const scheduler = new CountingScheduler();
+      const source = new Subject<string>();
+      const out: string[] = [];
+      // rate / per underflows to 0 tokens per ms: the second token never comes.
+      const sub = source.pipe(rateLimit({ rate: Number.MIN_VALUE, per: 1e300, burst: 1, scheduler })).subscribe((v) => out.push(v));
+      source.next('a');
+      source.next('b');
+      expect(scheduler.delays).toEqual([]);
+      scheduler.advance(1e15);
+      expect(out).toEqual(['a']);
+      sub.unsubscribe();
+      expect(scheduler.pending).toBe(0);
+    });
+  });
+
+  describe('synchronous sources', () => {
+    it('stops an endless synchronous source when the consumer has taken enough', () => {
+      const scheduler = new CountingScheduler();
+      const { source, pulled } = endlessSource();
+      const values: number[] = [];
+      source.pipe(rateLimit({ rate: 5, per: 1000, scheduler }), take(3)).subscribe((v) => values.push(v));
+      expect(values).toEqual([0, 1, 2]);
+      expect(pulled()).toBe(3);
+      expect(scheduler.pending).toBe(0);
+    });
+
+    it("stops an endless synchronous source when onDrop throws under overflow: 'drop'", () => {
+      const scheduler = new CountingScheduler();
+      const { source, pulled } = endlessSource();
+      const errors: unknown[] = [];
+      const onDrop = (): void => {
+        throw new Error('full');
+      };
+      source.pipe(rateLimit({ rate: 2, per: 1000, scheduler, overflow: 'drop', onDrop })).subscribe({ error: (e: unknown) => errors.push(e) });
+      expect(errors).toHaveLength(1);
+      expect(pulled()).toBe(3);
     });
   });
 });

@@ -1,8 +1,9 @@
 import { getEventListeners } from 'node:events';
-import { Observable } from 'rxjs';
+import { Observable, Subject, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { takeUntilAborted } from '../../operators/take-until-aborted.js';
+import { endlessSource } from '../support/endless-source.js';
 
 const listeners = (signal: AbortSignal): number => getEventListeners(signal, 'abort').length;
 
@@ -108,5 +109,61 @@ describe('takeUntilAborted', () => {
 
   it('throws a TypeError for a signal that is not an AbortSignal', () => {
     expect(() => takeUntilAborted({ aborted: false } as AbortSignal)).toThrow(TypeError);
+  });
+
+  it('errors with signal.reason although an earlier abort listener stopped the event', () => {
+    const ctrl = new AbortController();
+    ctrl.signal.addEventListener('abort', (event) => event.stopImmediatePropagation());
+    const source = new Subject<number>();
+    const seen: unknown[] = [];
+    source.pipe(takeUntilAborted(ctrl.signal)).subscribe({ next: (v) => seen.push(v), error: (e: unknown) => seen.push(['error', e]) });
+    source.next(1);
+    ctrl.abort('stop');
+    source.next(2);
+    expect(seen).toEqual([1, ['error', 'stop']]);
+    expect(source.observed).toBe(false);
+  });
+
+  it('stops an endless synchronous source when the signal aborts during its emission, or the consumer has enough', () => {
+    const ctrl = new AbortController();
+    const aborting = endlessSource();
+    const errors: unknown[] = [];
+    aborting.source.pipe(takeUntilAborted(ctrl.signal)).subscribe({
+      next: (v) => v === 2 && ctrl.abort('enough'),
+      error: (e: unknown) => errors.push(e),
+    });
+    expect(errors).toEqual(['enough']);
+    expect(aborting.pulled()).toBe(3);
+
+    const taking = endlessSource();
+    const values: number[] = [];
+    taking.source.pipe(takeUntilAborted(new AbortController().signal), take(2)).subscribe((v) => values.push(v));
+    expect(values).toEqual([0, 1]);
+    expect(taking.pulled()).toBe(2);
+  });
+});
+
+describe('takeUntilAborted where no abort listener is propagation-proof', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.resetModules();
+  });
+
+  it('ends with signal.reason at the next value after an abort it did not hear', async () => {
+    vi.spyOn(process, 'getBuiltinModule').mockReturnValue(undefined);
+    vi.resetModules();
+    const fallback = (await import('../../operators/take-until-aborted.js')).takeUntilAborted;
+    const ctrl = new AbortController();
+    ctrl.signal.addEventListener('abort', (event) => event.stopImmediatePropagation());
+    const source = new Subject<number>();
+    const seen: unknown[] = [];
+    source.pipe(fallback(ctrl.signal)).subscribe({ next: (v) => seen.push(v), error: (e: unknown) => seen.push(['error', e]) });
+    source.next(1);
+    ctrl.abort('stop');
+    expect(seen).toEqual([1]);
+    source.next(2);
+    expect(seen).toEqual([1, ['error', 'stop']]);
+    expect(source.observed).toBe(false);
+    expect(listeners(ctrl.signal)).toBe(1); // the stopper's own
   });
 });

@@ -1,9 +1,11 @@
 import { getEventListeners } from 'node:events';
-import { Subject, type Observable } from 'rxjs';
+import { filter, range, Subject, take, tap, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { waitFor } from '../../operators/wait-for.js';
 import { WaitTimeoutError } from '../../src/errors.js';
+import { CountingScheduler, TIMER_LIMIT } from '../support/counting-scheduler.js';
+import { endlessSource } from '../support/endless-source.js';
 
 const listeners = (signal: AbortSignal): number => getEventListeners(signal, 'abort').length;
 
@@ -143,6 +145,30 @@ describe('waitFor (operator)', () => {
     expect(sub.closed).toBe(true);
   });
 
+  it('times out a 2^31 + 5 ms wait at that time and not before, with no timer above 2^31−1 ms', () => {
+    const scheduler = new CountingScheduler();
+    const source = new Subject<Response>();
+    const errors: unknown[] = [];
+    source.pipe(waitFor({ status: 200 }, { timeout: 2 ** 31 + 5, scheduler })).subscribe({ error: (e: unknown) => errors.push(e) });
+    scheduler.advance(2 ** 31 + 4);
+    expect(errors).toEqual([]);
+    scheduler.advance(1);
+    expect(errors).toEqual([expect.any(WaitTimeoutError)]);
+    expect(scheduler.delays).toEqual([TIMER_LIMIT, 6]);
+    expect(source.observed).toBe(false);
+  });
+
+  it('schedules no timer when timeout is Infinity (wait forever)', () => {
+    const scheduler = new CountingScheduler();
+    const source = new Subject<Response>();
+    const results: Response[] = [];
+    source.pipe(waitFor({ status: 200 }, { timeout: Infinity, scheduler })).subscribe((v) => results.push(v));
+    scheduler.advance(1e15);
+    source.next(values.b!);
+    expect(results).toEqual([values.b]);
+    expect(scheduler.delays).toEqual([]);
+  });
+
   it('passes (value, index) to a predicate matcher and matches anything without a matcher', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const source = cold('-a-b-c-|', values);
@@ -183,8 +209,106 @@ describe('waitFor (operator)', () => {
     source$.pipe(waitFor({ code: 200 }));
   });
 
+  it('stops a synchronous source right after its match, as filter → take(1) does', () => {
+    const pulledByWaitFor: number[] = [];
+    const pulledByFilter: number[] = [];
+    testScheduler.run(({ expectObservable }) => {
+      const source = (pulled: number[]) => range(0, 10).pipe(tap((v) => pulled.push(v)));
+      expectObservable(source(pulledByWaitFor).pipe(waitFor<number>((v) => v === 2))).toBe('(c|)', { c: 2 });
+      expectObservable(source(pulledByFilter).pipe(filter((v) => v === 2), take(1))).toBe('(c|)', { c: 2 });
+    });
+    expect(pulledByWaitFor).toEqual([0, 1, 2]);
+    expect(pulledByWaitFor).toEqual(pulledByFilter);
+  });
+
+  it('stops an endless synchronous source after its match', () => {
+    const { source, pulled } = endlessSource();
+    const results: number[] = [];
+    source.pipe(waitFor<number>((v) => v === 3)).subscribe((v) => results.push(v));
+    expect(results).toEqual([3]);
+    expect(pulled()).toBe(4);
+  });
+
+  it('stops an endless synchronous source when its matcher throws', () => {
+    const { source, pulled } = endlessSource();
+    const errors: unknown[] = [];
+    source
+      .pipe(
+        waitFor<number>((v) => {
+          if (v === 1) throw new Error('bad');
+          return false;
+        }),
+      )
+      .subscribe({ error: (e: unknown) => errors.push(e) });
+    expect(errors).toHaveLength(1);
+    expect(pulled()).toBe(2);
+  });
+
+  it('errors with signal.reason although an earlier abort listener stopped the event', () => {
+    const ctrl = new AbortController();
+    ctrl.signal.addEventListener('abort', (event) => event.stopImmediatePropagation());
+    const source = new Subject<Response>();
+    const errors: unknown[] = [];
+    source.pipe(waitFor({ status: 200 }, { signal: ctrl.signal })).subscribe({ error: (e: unknown) => errors.push(e) });
+    ctrl.abort('stop');
+    expect(errors).toEqual(['stop']);
+    expect(source.observed).toBe(false);
+    expect(listeners(ctrl.signal)).toBe(1); // the stopper's own
+  });
+
   it('throws a RangeError for a negative or NaN timeout', () => {
     expect(() => waitFor(undefined, { timeout: -1 })).toThrow(RangeError);
     expect(() => waitFor(undefined, { timeout: Number.NaN })).toThrow(RangeError);
+  });
+});
+
+describe('waitFor (operator) where no abort listener is propagation-proof', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.resetModules();
+  });
+
+  /** The operator as it behaves in a browser: an earlier listener can stop the 'abort' event before it arrives. */
+  async function fallbackWaitFor(): Promise<typeof waitFor> {
+    vi.spyOn(process, 'getBuiltinModule').mockReturnValue(undefined);
+    vi.resetModules();
+    return (await import('../../operators/wait-for.js')).waitFor;
+  }
+
+  function stoppedController(): AbortController {
+    const ctrl = new AbortController();
+    ctrl.signal.addEventListener('abort', (event) => event.stopImmediatePropagation());
+    return ctrl;
+  }
+
+  it('errors with signal.reason, not the value, when a match arrives after an unheard abort', async () => {
+    const waitForFallback = await fallbackWaitFor();
+    const ctrl = stoppedController();
+    const source = new Subject<number>();
+    const seen: unknown[] = [];
+    source.pipe(waitForFallback<number>(() => true, { signal: ctrl.signal })).subscribe({
+      next: (v) => seen.push(['next', v]),
+      error: (e: unknown) => seen.push(['error', e]),
+    });
+    ctrl.abort('stop');
+    expect(seen).toEqual([]);
+    source.next(1);
+    expect(seen).toEqual([['error', 'stop']]);
+    expect(source.observed).toBe(false);
+    expect(listeners(ctrl.signal)).toBe(1); // the stopper's own
+  });
+
+  it('errors with signal.reason, not a timeout, when the deadline passes after an unheard abort', async () => {
+    const waitForFallback = await fallbackWaitFor();
+    const ctrl = stoppedController();
+    const scheduler = new CountingScheduler();
+    const errors: unknown[] = [];
+    new Subject<number>().pipe(waitForFallback<number>(() => true, { signal: ctrl.signal, timeout: 10, scheduler })).subscribe({
+      error: (e: unknown) => errors.push(e),
+    });
+    ctrl.abort('stop');
+    scheduler.advance(10);
+    expect(errors).toEqual(['stop']);
+    expect(scheduler.pending).toBe(0);
   });
 });
