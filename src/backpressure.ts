@@ -158,19 +158,6 @@ export class EmitterQueue {
     }
   }
 
-  /**
-   * Rejects the waiting emitters whose events can never fit (`fits` says
-   * no): they would block the line forever, e.g. after another handler of
-   * their type was added.
-   */
-  rejectImpossible(fits: (type: string, payload: unknown) => boolean, error: (type: string, payload: unknown) => Error): void {
-    for (let emitter = this.#head; emitter !== undefined; ) {
-      const next = emitter.next;
-      if (!fits(emitter.type, emitter.payload)) this.settle(emitter, error(emitter.type, emitter.payload));
-      emitter = next;
-    }
-  }
-
   /** Rejects every waiting emitter and refuses to serve again (the bus closed). */
   rejectAll(error: unknown): void {
     this.#closed = true;

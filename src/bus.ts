@@ -172,10 +172,11 @@ class EventBus {
       get closed() {
         return bus.#closed;
       },
-      get lastId() {
-        return dispatcher.lastId;
+      publish: (type, payload, admitted) => {
+        assertPublishable(type);
+        if (this.#closed) throw new BusClosedError(`request('${type}')`);
+        this.#dispatcher.publish(type, payload, this.#overflow, admitted);
       },
-      publish: (type, payload) => this.publish(type, payload),
       publishReply: (type, payload) => this.#publishReply(type, payload),
       register: (entry, signal) => this.#register(entry, signal),
       nextOrder: () => this.#handlerOrder++,
@@ -219,7 +220,7 @@ class EventBus {
       if (signal?.aborted) return Promise.reject(signal.reason);
       // Waiting could never help when even an idle pool and an empty queue
       // cannot hold one job per handler.
-      if (!this.#dispatcher.canEverFit(type, payload)) throw this.#neverFits(type, payload);
+      if (!this.#dispatcher.mayEverFit(type)) throw this.#neverFits(type);
       // FIFO: a newcomer goes behind producers already waiting.
       if (this.#emitters.size === 0 && this.#dispatcher.publish(type, payload, 'wait', admitted)) return Promise.resolve();
       return this.#emitters.wait(type, payload, timeout, signal, admitted);
@@ -228,8 +229,8 @@ class EventBus {
     }
   }
 
-  #neverFits(type: string, payload: unknown): QueueFullError {
-    const needed = this.#dispatcher.jobsFor(type, payload);
+  #neverFits(type: string): QueueFullError {
+    const needed = this.#handlers.for(type).length;
     return new QueueFullError({ type, capacity: this.#capacity, needed, concurrency: this.#pool.concurrency });
   }
 
@@ -291,13 +292,10 @@ class EventBus {
     });
     if (signal !== undefined) addAbortTarget(signal, abortTarget!);
     entry.unsubscribe = () => subscription.unsubscribe();
-    // One more handler may make a waiting emitter's event too big to ever fit.
-    if (this.#emitters.size > 0) {
-      this.#emitters.rejectImpossible(
-        (type, payload) => this.#dispatcher.canEverFit(type, payload),
-        (type, payload) => this.#neverFits(type, payload),
-      );
-    }
+    // One more handler may make the waiting head's event too big to ever
+    // fit: a publish attempt finds out (and rejects it) rather than leave it
+    // blocking the line.
+    if (this.#emitters.size > 0) this.#emitters.serve();
     this.#changed();
     return subscription;
   }

@@ -91,7 +91,8 @@ export class Dispatcher {
 
   /**
    * Publishes one event. `policy` is the overflow policy, or `'wait'` for
-   * emit: then nothing happens and it returns false when the jobs do not fit.
+   * emit: then nothing happens and it returns false when the jobs do not fit
+   * now (and throws `QueueFullError` when they never could).
    * Throws `QueueFullError` (policy `'error'`) or `BusClosedError` (the bus
    * closed while key functions ran) with nothing delivered. `admitted` is
    * called once the event is admitted, with the number of its jobs.
@@ -117,6 +118,10 @@ export class Dispatcher {
       if (needed > room) {
         switch (policy) {
           case 'wait':
+            // Waiting helps only if an idle pool and an empty queue could hold them.
+            if (handlers.length > host.capacity + pool.concurrency) {
+              throw new QueueFullError({ type, capacity: host.capacity, needed: handlers.length, concurrency: pool.concurrency });
+            }
             return false;
           case 'error':
             throw new QueueFullError({ type, capacity: host.capacity, needed });
@@ -167,20 +172,15 @@ export class Dispatcher {
   }
 
   /**
-   * Whether an event can ever fit: one job per handler, at most an idle pool
-   * plus an empty queue. Key functions run only when the plain count says no
-   * (a handler whose key function throws gets no job).
+   * Whether an event of `type` can ever fit, by the plain count of its
+   * handlers: one job each, at most an idle pool plus an empty queue. (A
+   * handler whose key function throws gets no job: that is found out by
+   * publishing, which throws when the jobs it selected can never fit.)
    */
-  canEverFit(type: string, payload: unknown): boolean {
+  mayEverFit(type: string): boolean {
     const { handlers, pool, capacity } = this.#host;
     const most = capacity + pool.concurrency;
-    if (handlers.size <= most || handlers.for(type).length <= most) return true;
-    return this.jobsFor(type, payload) <= most;
-  }
-
-  /** How many jobs an event would get now (key functions run). */
-  jobsFor(type: string, payload: unknown): number {
-    return activeOnly(this.#select(type, envelope(type, payload, this.lastId + 1, this.#host.scheduler.now()))).handlers.length;
+    return handlers.size <= most || handlers.keyed > 0 || handlers.for(type).length <= most;
   }
 
   /** The handlers of the type and, when any is keyed, their keys; a key function that throws drops its handler. */

@@ -15,7 +15,9 @@
  *    registered (takeUntil subscribes its notifier before the source); then
  *    the deadline is set (timeout's `first` counts from subscription).
  * 2. `offer(value)`: the first value the matcher accepts is emitted and the
- *    wait completes; a matcher that throws errors the wait.
+ *    wait completes; a matcher that throws errors the wait. An abort, close
+ *    or deadline that happens while the matcher runs comes second: it
+ *    applies only if the value does not match.
  * 3. The deadline errors it with the timeout error; the signal with its reason.
  * 4. Whatever ends it, `dispose()` removes the deadline, the abort target and
  *    the source (`detach`), exactly once.
@@ -70,26 +72,48 @@ export abstract class PendingWait<T> extends Pending {
     return false;
   }
 
+  /**
+   * Set while the matcher runs: an abort, deadline or close that happens
+   * meanwhile (the matcher's own doing, say) is kept here and applies only
+   * if the value does not match — the match started first.
+   */
+  #interrupted: (() => void) | undefined;
+  #matching = false;
+
   /** Offers a candidate value; settles the wait when it matches. */
   offer(value: T): void {
-    if (this.closed) return;
+    // An abort that another listener hid from rxbus came before this value.
+    if (this.closed || this.abortedFirst()) return;
     let hit: boolean;
+    this.#matching = true;
     try {
       hit = this.matches(value);
     } catch (error) {
+      this.#matching = false;
+      this.#interrupted = undefined;
       this.fail(error);
       return;
+    } finally {
+      this.#matching = false;
     }
-    // The matcher may have ended the wait (aborted its signal, closed the bus).
-    if (!hit || this.closed || this.abortedFirst()) return;
-    this.dispose();
-    this.sink.next(value);
-    this.sink.complete?.();
+    const interrupted = this.#interrupted;
+    this.#interrupted = undefined;
+    if (hit && !this.closed) {
+      this.dispose();
+      this.sink.next(value);
+      this.sink.complete?.();
+      return;
+    }
+    interrupted?.();
   }
 
   /** Ends the wait with an error (source error, bus closed). */
   fail(error: unknown): void {
     if (this.closed) return;
+    if (this.#matching) {
+      this.#interrupted ??= () => this.fail(error);
+      return;
+    }
     this.dispose();
     this.sink.error(error);
   }

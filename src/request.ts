@@ -28,10 +28,12 @@ export interface RequestHost {
   /** The pool's queue capacity, for the error of a dropped request. */
   readonly capacity: number;
   readonly closed: boolean;
-  /** Id of the newest event: the next published event gets `lastId + 1`. */
-  readonly lastId: number;
   /** Publishes under the bus's overflow policy (may throw QueueFullError). */
-  publish(type: string, payload: unknown): void;
+  /**
+   * Publishes under the bus's overflow policy (may throw QueueFullError);
+   * `admitted` learns the event's id before any of its jobs runs.
+   */
+  publish(type: string, payload: unknown, admitted: (event: BusEvent) => void): void;
   /** Publishes a reply event for observers; never throws. */
   publishReply(type: string, payload: ReplyPayload<unknown>): void;
   /** Adds a handler entry to the pool; the Subscription removes it. */
@@ -54,9 +56,11 @@ class PendingRequest extends Pending {
    */
   cancelReason: unknown;
 
+  /** The request event's id (the correlation id), once the event is admitted; 0 before. */
+  id = 0;
+
   constructor(
     private readonly registry: RequestRegistry,
-    readonly id: number,
     readonly type: string,
     timing: PendingTiming,
     readonly resolve: (reply: unknown) => void,
@@ -144,14 +148,19 @@ export class RequestRegistry {
       if (signal?.aborted) throw signal.reason;
       if (!this.#responders.has(type)) throw new NoResponderError(type);
 
-      // Registered before publishing: the responder may answer synchronously
-      // inside publish. The request event's id is the correlation id.
+      // The request event's id is the correlation id. It is learnt at
+      // admission, before the responder can run (it may answer inside
+      // publish), and not guessed beforehand: a key function may publish
+      // first and take the id a guess would give.
       const timing = { timeout, signal, scheduler: this.#host.scheduler };
-      const pending = new PendingRequest(this, this.#host.lastId + 1, type, timing, resolve, reject);
+      const pending = new PendingRequest(this, type, timing, resolve, reject);
       if (!pending.arm()) throw signal!.reason;
-      this.#pending.set(pending.id, pending);
       try {
-        this.#host.publish(type, payload);
+        this.#host.publish(type, payload, (event) => {
+          if (pending.closed) return; // cancelled by a key function before its event existed
+          pending.id = event.id;
+          this.#pending.set(event.id, pending);
+        });
       } catch (error) {
         this.#settle(pending);
         throw error;
@@ -191,9 +200,8 @@ export class RequestRegistry {
 
   /** Takes a request out of the pending set; false when it already was. */
   #settle(pending: PendingRequest): boolean {
-    if (this.#pending.get(pending.id) !== pending) return false;
-    this.#pending.delete(pending.id);
-    pending.settle();
+    if (!pending.settle()) return false;
+    if (this.#pending.get(pending.id) === pending) this.#pending.delete(pending.id);
     return true;
   }
 

@@ -156,3 +156,19 @@ describe('bus.emit and key functions', () => {
     expect(errors).toHaveLength(1);
   });
 });
+
+describe('bus.emit when a handler is added while it waits', () => {
+  it('rejects the waiting head at once when the new handler makes it too big, before room frees up', async () => {
+    const bus = createBus<Events>({ concurrency: 1, capacity: 0 });
+    bus.on('busy', () => new Promise(() => undefined));
+    bus.on('x', () => undefined);
+    bus.publish('busy');
+    const waiting = observe(bus.emit('x', 1));
+    await flush();
+    expect(waiting.status).toBe('pending');
+    bus.on('x', () => undefined);
+    await flush();
+    expect(waiting.status).toBe('rejected');
+    expect((waiting.error as Error).message).toMatch(/can ever hold/);
+  });
+});

@@ -526,3 +526,25 @@ describe('request and reply events', () => {
     expect(bus.stats()).toMatchObject({ waiters: 0, pendingRequests: 0 });
   });
 });
+
+describe('request correlation under re-entrancy', () => {
+  it('correlates by the admitted event id when a key function makes a request first', async () => {
+    const bus = createBus<{ 'user.get': Request<number, string> } & Record<string, unknown>>();
+    bus.handle('user.get', (n) => `user ${n}`);
+    let nested: Promise<unknown> | undefined;
+    let started = false;
+    bus.on('**', () => undefined, {
+      key: (p) => {
+        if (!started) {
+          started = true;
+          nested = bus.request('user.get', 2);
+        }
+        return String(p);
+      },
+    });
+    const outer = bus.request('user.get', 1);
+    await expect(outer).resolves.toBe('user 1');
+    await expect(nested).resolves.toBe('user 2');
+    expect(bus.stats().pendingRequests).toBe(0);
+  });
+});
