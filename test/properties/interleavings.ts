@@ -5,7 +5,7 @@
  *
  * Each property names the invariant families it checks; a run fails at the
  * first step that breaks one of them, and fast-check shrinks it to a short
- * list of steps. How many runs: `RXBUS_PROP_RUNS` (default 120 under
+ * list of steps. How many runs: `RXBUS_PROP_RUNS` (default 150 under
  * `npm test`; `npm run test:props` runs 20 000). A failing run prints its
  * seed and path; replay it with `RXBUS_PROP_SEED=<seed> RXBUS_PROP_PATH=<path>`.
  */
@@ -14,7 +14,7 @@ import { BusModel, type Family } from './bus-model.js';
 import { configArbitrary, describeOp, opArbitraries, type BusConfig, type Mix, type Op } from './operations.js';
 
 /** The default number of runs under `npm test`: a few seconds for the whole suite. */
-const QUICK_RUNS = 120;
+const QUICK_RUNS = 150;
 /** `vitest --mode props` (`npm run test:props`): the long run. */
 const LONG_RUNS = 20_000;
 
@@ -68,7 +68,10 @@ function parameters(name: string): fc.Parameters<[BusConfig, Iterable<fc.AsyncCo
  */
 export async function checkInterleavings(name: string, families: readonly Family[], mix: Mix): Promise<void> {
   const step = fc.oneof(...opArbitraries(mix)).map((op) => new Step(op));
-  const property = fc.asyncProperty(configArbitrary, fc.commands([step], { maxCommands: mix.maxCommands }), async (config, steps) => {
+  // How many runs reached each situation: printed by long runs, to show what the generator exercises.
+  const coverage = new Map<string, number>();
+  let runs = 0;
+  const property = fc.asyncProperty(configArbitrary, fc.commands([step], { maxCommands: mix.maxCommands, size: 'max' }), async (config, steps) => {
     const bus = new BusModel(config, families);
     try {
       await fc.asyncModelRun(() => ({ model: {}, real: bus }), steps);
@@ -76,7 +79,16 @@ export async function checkInterleavings(name: string, families: readonly Family
       bus.assertKept();
     } finally {
       bus.dispose();
+      runs++;
+      for (const situation of bus.covered) coverage.set(situation, (coverage.get(situation) ?? 0) + 1);
     }
   });
-  await fc.assert(property, parameters(name));
+  try {
+    await fc.assert(property, parameters(name));
+  } finally {
+    if (LONG) {
+      const lines = [...coverage].sort(([a], [b]) => a.localeCompare(b)).map(([what, n]) => `    ${((100 * n) / runs).toFixed(1).padStart(5)}%  ${what}`);
+      process.stdout.write(`[props] ${name}: ${runs} runs (with shrinking) reached:\n${lines.join('\n')}\n`);
+    }
+  }
 }

@@ -200,23 +200,30 @@ export const BALANCED: Mix = {
   maxCommands: 24,
 };
 
-/** {@link BALANCED} with some weights changed. */
-export function mix(changes: Partial<Omit<Mix, 'weights'>> & { weights?: Partial<Record<OpKind, number>> }): Mix {
-  return { ...BALANCED, ...changes, weights: { ...BALANCED.weights, ...changes.weights } };
+/**
+ * {@link BALANCED} with some weights changed; with `only`, just the step
+ * kinds given in `weights`.
+ */
+export function mix(changes: Partial<Omit<Mix, 'weights'>> & { weights?: Partial<Record<OpKind, number>>; only?: boolean }): Mix {
+  const { only = false, weights = {}, ...rest } = changes;
+  return { ...BALANCED, ...rest, weights: only ? weights : { ...BALANCED.weights, ...weights } };
 }
 
 export const configArbitrary: fc.Arbitrary<BusConfig> = fc.record({
-  concurrency: fc.integer({ min: 1, max: 3 }),
-  capacity: fc.integer({ min: 0, max: 3 }),
+  // Small limits, so that slots fill, jobs queue and producers wait.
+  concurrency: fc.constantFrom(1, 1, 2, 3),
+  capacity: fc.constantFrom(0, 1, 1, 2, 3),
   overflow: fc.constantFrom('error' as const, 'drop-newest' as const, 'drop-oldest' as const),
   history: fc.integer({ min: 0, max: 4 }),
 });
 
 /** The arbitraries of one mix. */
 export function opArbitraries(m: Mix) {
-  const type = fc.constantFrom<EventTypeName>('a', 'b', 'a.x', 'a', 'req');
-  const plainType = fc.constantFrom<EventTypeName>('a', 'b', 'a.x');
-  const pattern = fc.constantFrom<string>(...PATTERNS);
+  // Most traffic goes to 'a' and most patterns match it, so that jobs pile
+  // up and the queue, the overflow policies and waiting emitters get used.
+  const type = fc.constantFrom<EventTypeName>('a', 'a', 'a', 'b', 'a.x', 'req');
+  const plainType = fc.constantFrom<EventTypeName>('a', 'a', 'a', 'b', 'a.x');
+  const pattern = fc.constantFrom<string>('a', 'a', 'a', '*', '**', ...PATTERNS.filter((p) => p !== 'a' && p !== '*' && p !== '**'));
   const payload: fc.Arbitrary<PayloadSpec> = m.hostile
     ? fc.record({ k: fc.nat(2), v: fc.nat(3), hostile: fc.boolean() }, { requiredKeys: ['k', 'v'] })
     : fc.record({ k: fc.nat(2), v: fc.nat(3) });
@@ -242,16 +249,21 @@ export function opArbitraries(m: Mix) {
       fc.record({ kind: fc.constant('request' as const), request }),
     ];
     if ((m.weights.close ?? 0) > 0) kinds.push(fc.record({ kind: fc.constant('close' as const), drain: fc.boolean(), timeout: fc.constantFrom(0, 0, 2) }));
-    const permille = Math.round(m.reactions * 1000);
-    return fc.integer({ min: 1, max: 1000 }).chain((roll) => (roll <= permille ? fc.oneof(...kinds) : fc.constant(undefined)));
+    // Shrinks towards "no reaction" (cross shrinking to the first branch).
+    const percent = Math.round(m.reactions * 100);
+    return fc.oneof(
+      { withCrossShrink: true },
+      { arbitrary: fc.constant(undefined), weight: 100 - percent },
+      { arbitrary: fc.oneof(...kinds), weight: percent },
+    );
   };
   const unsubscribeTarget = fc.constantFrom<UnsubscribeTarget>('handler', 'handler', 'stream', 'waiter', 'responder');
   const request: fc.Arbitrary<RequestSpec> = fc.record({ payload, timeout, signal });
 
   const behaviourAt = (depth: number): fc.Arbitrary<Behaviour> =>
     fc.record({
-      mode: fc.constantFrom<Behaviour['mode']>('sync', 'sync', 'throw', 'async', 'async', 'reject', 'cooperative'),
-      delay: fc.constantFrom(0, 1, 2, 5),
+      mode: fc.constantFrom<Behaviour['mode']>('sync', 'sync', 'throw', 'async', 'async', 'async', 'async', 'reject', 'cooperative', 'cooperative'),
+      delay: fc.constantFrom(0, 1, 3, 5, 10),
       failure,
       late: reactionAt(depth + 1),
     });
@@ -301,7 +313,7 @@ export function opArbitraries(m: Mix) {
     waitFor: fc.record({ kind: fc.constant('waitFor' as const), wait: waitAt(0) }),
     unsubscribe: fc.record({ kind: fc.constant('unsubscribe' as const), target: unsubscribeTarget, index }),
     abort: fc.record({ kind: fc.constant('abort' as const), index }),
-    advance: fc.record({ kind: fc.constant('advance' as const), ms: fc.constantFrom(0, 1, 2, 4, 10) }),
+    advance: fc.record({ kind: fc.constant('advance' as const), ms: fc.constantFrom(0, 1, 2, 4) }),
     mark: fc.constant({ kind: 'mark' as const }),
     track: fc.record({ kind: fc.constant('track' as const), promise: fc.boolean() }),
     release: fc.record({ kind: fc.constant('release' as const), index, reject: fc.boolean() }),
@@ -320,7 +332,29 @@ export function opArbitraries(m: Mix) {
     .map((kind) => ({ kind, weight: m.weights[kind]!, arbitrary: byKind[kind] }));
 }
 
-/** A short, readable rendering of an op for counterexamples (drops undefined fields). */
+/**
+ * A short, readable rendering of an op for counterexamples: fields that the
+ * op's other fields make irrelevant (the key options of an unkeyed handler,
+ * the delay of a synchronous one, …) are left out.
+ */
 export function describeOp(op: unknown): string {
-  return JSON.stringify(op, (_key, value: unknown) => (value === Infinity ? '∞' : value));
+  return JSON.stringify(op, function (this: Record<string, unknown>, key: string, value: unknown) {
+    if (value === Infinity) return '∞';
+    if (value === undefined || (key === 'mutate' && value === false) || (key === 'hostile' && value === false)) return undefined;
+    if ('keyed' in this && this.keyed === false && (key === 'keyThrowsOn' || key === 'keyReaction')) return undefined;
+    if ('mode' in this && 'failure' in this) {
+      const mode = this.mode as Behaviour['mode'];
+      if ((mode === 'sync' || mode === 'throw') && (key === 'delay' || key === 'late')) return undefined;
+      if (mode !== 'throw' && mode !== 'reject' && key === 'failure') return undefined;
+    }
+    if ('kind' in this && 'k' in this && 'v' in this && !('type' in this) && !('hostile' in this)) {
+      const kind = this.kind as MatcherKind;
+      const reacts = kind === 'predicate' || kind === 'field-predicate' || kind === 'throws' || kind === 'thenable';
+      if (key === 'reaction' && !reacts) return undefined;
+      if (key === 'k' && kind !== 'pin-kv') return undefined;
+      if (key === 'v' && (kind === 'any' || kind === 'thenable')) return undefined;
+    }
+    if ('form' in this && this.form === 'promise' && key === 'reaction') return undefined;
+    return value;
+  });
 }
