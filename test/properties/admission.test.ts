@@ -9,7 +9,11 @@ import { describe, it } from 'vitest';
 import { checkInterleavings, PROPERTY_TIMEOUT } from './interleavings.js';
 import { mix } from './operations.js';
 
-const admission = mix({ weights: { publish: 8, on: 5, stream: 3, watch: 2, close: 0, track: 0, release: 0, settled: 0 }, reactions: 0.5 });
+const admission = mix({
+  reactions: 0.5,
+  weights: { publish: 10, on: 6, emit: 3, stream: 4, watch: 2, unsubscribe: 3, abort: 2, advance: 4, waitFor: 3, request: 2, handle: 1, mark: 1 },
+  only: true,
+});
 
 describe('admission under random interleavings', () => {
   it('keeps queued ≤ capacity and running ≤ concurrency at every moment, and never drops or refuses jobs that fit', () =>

@@ -211,8 +211,8 @@ export function mix(changes: Partial<Omit<Mix, 'weights'>> & { weights?: Partial
 
 export const configArbitrary: fc.Arbitrary<BusConfig> = fc.record({
   // Small limits, so that slots fill, jobs queue and producers wait.
-  concurrency: fc.constantFrom(1, 1, 2, 3),
-  capacity: fc.constantFrom(0, 1, 1, 2, 3),
+  concurrency: fc.constantFrom(1, 1, 1, 2, 3),
+  capacity: fc.constantFrom(0, 0, 1, 1, 2, 3),
   overflow: fc.constantFrom('error' as const, 'drop-newest' as const, 'drop-oldest' as const),
   history: fc.integer({ min: 0, max: 4 }),
 });

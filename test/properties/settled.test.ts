@@ -9,7 +9,7 @@ import { checkInterleavings, PROPERTY_TIMEOUT } from './interleavings.js';
 import { mix } from './operations.js';
 
 const settling = mix({
-  weights: { settled: 3, track: 2, release: 2, on: 6, publish: 4, emit: 6, unsubscribe: 2, advance: 3, abort: 2, stream: 2, watch: 1, waitFor: 1, request: 1, handle: 1 },
+  weights: { settled: 4, track: 3, release: 3, on: 6, publish: 4, emit: 6, unsubscribe: 2, advance: 4, abort: 2, stream: 2, watch: 1, waitFor: 1, request: 1, handle: 1 },
   only: true,
 });
 
