@@ -23,10 +23,11 @@
 import { config as rxConfig, type Observable, type Subscription } from 'rxjs';
 import { createBus, type Bus, type BusEvent, type DroppedJob, type HandlerContext, type HandlerError } from 'rxbus';
 import { VirtualScheduler } from 'rxbus/testing';
+import { expectedMatch, describeResult, handlerMatches, patternMatches, type MatchResult } from './expected-matches.js';
+import { failureValue, hostilePayload } from './hostile-values.js';
 import type {
   BusConfig,
   EmitSpec,
-  FailureKind,
   HandlerSpec,
   MatcherSpec,
   Op,
@@ -88,9 +89,8 @@ interface ControllerRecord {
   readonly index: number;
   readonly controller: AbortController;
   readonly reason: Error;
-  /** Abort listeners the bus holds on this signal (the run's own go through `addOwn`, uncounted). */
+  /** Abort listeners the bus holds on this signal (added through the signal's methods, wrapped to count). */
   readonly listeners: Set<unknown>;
-  readonly addOwn: (type: 'abort', listener: () => void) => void;
   abortSeq: number | undefined;
   abortTime: number | undefined;
 }
@@ -267,40 +267,6 @@ class MatcherError extends Error {
   override name = 'MatcherError';
 }
 
-/** What reading a hostile payload's `v` throws. */
-class GetterError extends Error {
-  override name = 'GetterError';
-}
-
-type MatchResult = 'match' | 'nomatch' | { readonly throws: unknown } | { readonly either: unknown } | 'type-error';
-
-/** Does `pattern` match `type`? Written out here, so the oracle does not trust the bus's own pattern code. */
-export function patternMatches(pattern: string, type: string): boolean {
-  const p = pattern.split('.');
-  const t = type.split('.');
-  const go = (i: number, j: number): boolean => {
-    if (i === p.length) return j === t.length;
-    if (p[i] === '**') {
-      for (let k = j + 1; k <= t.length; k++) if (go(i + 1, k)) return true;
-      return false;
-    }
-    if (j === t.length) return false;
-    return (p[i] === '*' || p[i] === t[j]) && go(i + 1, j + 1);
-  };
-  return go(0, 0);
-}
-
-/** Handlers receive `$`-types only with a pattern that starts with `$` (CONTRACT: reserved types). */
-function handlerMatches(pattern: string, type: string): boolean {
-  if (type.startsWith('$') && !pattern.startsWith('$')) return false;
-  return patternMatches(pattern, type);
-}
-
-function describeResult(result: MatchResult): string {
-  if (typeof result === 'string') return result;
-  return 'throws' in result ? `throws ${describe(result.throws)}` : `may throw ${describe(result.either)}`;
-}
-
 function describe(value: unknown): string {
   try {
     if (value instanceof Error) return `${value.name}: ${value.message}`;
@@ -316,38 +282,6 @@ function nameOf(value: unknown): string | undefined {
     return value instanceof Error ? value.name : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function failureValue(kind: FailureKind, label: string): { value: unknown; hostile: boolean } {
-  switch (kind) {
-    case 'error':
-      return { value: new Error(`${label} failed`), hostile: false };
-    case 'string':
-      return { value: `${label} failed`, hostile: false };
-    case 'null':
-      return { value: null, hostile: true };
-    case 'null-prototype':
-      return { value: Object.create(null) as object, hostile: true };
-    case 'revoked-proxy': {
-      const { proxy, revoke } = Proxy.revocable({}, {});
-      revoke();
-      return { value: proxy, hostile: true };
-    }
-    case 'throwing-message': {
-      const error = new Error('x');
-      Object.defineProperty(error, 'message', {
-        get() {
-          throw new Error('message getter');
-        },
-      });
-      Object.defineProperty(error, 'toString', {
-        value() {
-          throw new Error('toString');
-        },
-      });
-      return { value: error, hostile: true };
-    }
   }
 }
 
@@ -636,7 +570,6 @@ export class BusModel {
       controller,
       reason: new Error(`abort #${this.#controllers.length}`),
       listeners: new Set(),
-      addOwn: (type, listener) => add(type, listener),
       abortSeq: undefined,
       abortTime: undefined,
     };
@@ -660,6 +593,12 @@ export class BusModel {
     if (record.abortSeq !== undefined) return;
     record.abortSeq = ++this.seq;
     record.abortTime = this.scheduler.now();
+    // Aborting a handler's signal unsubscribes it; noted first, since the bus reacts inside abort().
+    for (const h of this.#handlers) {
+      if (h.controller !== record || h.unsubscribeSeq !== undefined) continue;
+      h.unsubscribeSeq = record.abortSeq;
+      h.unsubscribeDepth = this.#depth;
+    }
     record.controller.abort(record.reason);
   }
 
@@ -669,20 +608,11 @@ export class BusModel {
     this.#abortRecord(live[index % live.length]!);
   }
 
-  #payload(spec: PayloadSpec): { n: number; payload: Record<string, unknown>; getterError: GetterError | undefined } {
+  #payload(spec: PayloadSpec): { n: number; payload: Record<string, unknown> } {
     const n = ++this.#serial;
-    if (!spec.hostile) return { n, payload: { n, k: spec.k, v: spec.v }, getterError: undefined };
-    const getterError = new GetterError(`payload #${n}: v`);
-    const payload: Record<string, unknown> = { n, k: spec.k };
-    Object.defineProperty(payload, 'v', {
-      enumerable: true,
-      get() {
-        throw getterError;
-      },
-    });
-    hostileErrors.set(payload, getterError);
-    return { n, payload, getterError };
+    return { n, payload: spec.hostile === true ? hostilePayload(n, spec.k) : { n, k: spec.k, v: spec.v } };
   }
+
 
   // ------------------------------------------------------------------ publishing
 
@@ -864,14 +794,6 @@ export class BusModel {
     }
     this.#handlers.push(record);
     this.#handlersByName.set(record.name, record);
-    if (controller !== undefined) {
-      // Aborting the signal unsubscribes: note when, as for an unsubscribe().
-      controller.addOwn('abort', () => {
-        if (record.unsubscribeSeq !== undefined) return;
-        record.unsubscribeSeq = controller.abortSeq ?? this.seq;
-        record.unsubscribeDepth = this.#depth;
-      });
-    }
   }
 
   #job(h: HandlerRecord, event: BusEvent, context: HandlerContext): unknown {
@@ -1143,42 +1065,6 @@ export class BusModel {
           reactOnce(p);
           return Promise.resolve(true);
         };
-    }
-  }
-
-  /** What the matcher of `spec` does with `payload`, computed without the bus. */
-  #expectedMatch(record: WaiterRecord, event: LoggedEvent): MatchResult {
-    const { kind, k, v } = record.spec.matcher;
-    const payload = event.payload as { k?: unknown } | null | undefined;
-    const getterError = typeof payload === 'object' && payload !== null ? hostileErrors.get(payload) : undefined;
-    const readV = (): unknown => {
-      if (getterError !== undefined) throw getterError;
-      return (payload as { v?: unknown } | null | undefined)?.v;
-    };
-    const isObject = typeof payload === 'object' && payload !== null;
-    try {
-      switch (kind) {
-        case 'any':
-          return 'match';
-        case 'pin-v':
-          return isObject && Object.is(readV(), v) ? 'match' : 'nomatch';
-        case 'pin-kv':
-          if (!isObject) return 'nomatch';
-          if (getterError !== undefined) return payload.k === k ? { throws: getterError } : { either: getterError };
-          return payload.k === k && Object.is(readV(), v) ? 'match' : 'nomatch';
-        case 'predicate':
-          return isObject && readV() === v ? 'match' : 'nomatch';
-        case 'field-predicate':
-          return isObject && (readV() as number) >= v ? 'match' : 'nomatch';
-        case 'throws':
-          if (!isObject) return 'nomatch';
-          if (readV() === v) return { throws: record.matcherError };
-          return payload.k === 0 ? 'match' : 'nomatch';
-        case 'thenable':
-          return 'type-error';
-      }
-    } catch (error) {
-      return { throws: error };
     }
   }
 
@@ -1475,7 +1361,7 @@ export class BusModel {
         this.#violate('close', `close() ${outcome.kind} while job(s) ${running.join(', ')} still ran`);
       }
       const s = this.bus.stats();
-      const left = (['queued', 'running', 'waiters', 'pendingRequests', 'emitters'] as const).filter((k) => s[k] > 0);
+      const left = (['queued', 'running', 'waiters', 'pendingRequests', 'emitters'] as const).filter((k) => s[k] > 0 && !(timedOut && k === 'running'));
       if (left.length > 0) this.#violate('closed', `after close() ${outcome.kind}: ${left.map((k) => `${k} ${s[k]}`).join(', ')}`);
       if (outcome.kind === 'rejected') {
         const name = nameOf(outcome.error);
@@ -1605,7 +1491,7 @@ export class BusModel {
       const call = e.n === undefined ? undefined : this.#calls.get(e.n);
       // By when the waiter surely saw it: history events at the call, others when their publish returned.
       const before = e.id <= w.cursorAtCall ? w.callSeq : (call?.endSeq ?? Infinity);
-      out.push({ event: e, result: this.#expectedMatch(w, e), before });
+      out.push({ event: e, result: expectedMatch(w.spec.matcher, w.matcherError, e.payload), before });
     }
     return out;
   }
@@ -1847,9 +1733,6 @@ function eventKey(e: { readonly id: number; readonly payload?: unknown }): strin
   const n = serialOf(e.payload);
   return n === undefined ? `#${e.id}` : `n${n}`;
 }
-
-/** The getter error of each hostile payload (the oracle must not read `v` to learn it). */
-const hostileErrors = new WeakMap<object, GetterError>();
 
 function describeOutcome(o: Outcome): string {
   return o.kind === 'resolved' ? `resolved with #${(o.value as BusEvent | undefined)?.id}` : `rejected with ${describe(o.error)}`;
