@@ -691,7 +691,8 @@ export class BusModel {
     } catch (error) {
       const name = nameOf(error);
       if (name === 'BusClosedError') {
-        if (!closedBefore) this.#violate('closed', `publish('${type}') threw BusClosedError before close() was called`);
+        // A close() from a key function of this very publish stops its admission (contract: at the moment it is called).
+        if (this.#closeSeq === undefined) this.#violate('closed', `publish('${type}') threw BusClosedError before close() was called`);
       } else if (name === 'QueueFullError' && this.config.overflow === 'error') {
         this.#refused.add(n);
         this.#checkRoom(snapshot, 'publish threw QueueFullError');
