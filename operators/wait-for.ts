@@ -1,5 +1,4 @@
 import { asyncScheduler, Observable, type MonoTypeOperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
-import { checkAborted } from '../src/abort-listeners.js';
 import { WaitTimeoutError } from '../src/errors.js';
 import { compileMatcher, type CompiledMatcher, type Matcher } from '../src/matcher.js';
 import { PendingWait, type WaitSink, type WaitTiming } from '../src/pending-wait.js';
@@ -41,24 +40,6 @@ class SourceWait<T> extends PendingWait<T> {
 
   protected timeoutError(): Error {
     return this.makeError(this.timing.timeout);
-  }
-
-  /** A value: unless an abort came first and was not heard (see src/abort-listeners.ts). */
-  override offer(value: T): void {
-    if (!this.#abortedFirst()) super.offer(value);
-  }
-
-  /** The deadline: unless an abort came first and was not heard. */
-  override onDeadline(): void {
-    if (!this.#abortedFirst()) super.onDeadline();
-  }
-
-  #abortedFirst(): boolean {
-    const { signal } = this.timing;
-    if (signal === undefined || !checkAborted(signal)) return false;
-    // checkAborted has told this wait if it was still listening; settle anyway.
-    this.fail(signal.reason);
-    return true;
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import { Observable, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import type { BusStats } from './bus-api.js';
+import { scheduleAfter } from './long-delay.js';
 
 /**
  * The throttled stats stream of one bus.
@@ -53,7 +54,7 @@ export class StatsFeed {
       return;
     }
     this.#emit();
-    this.#timer = this.#scheduler.schedule(() => this.#tick(), this.#interval);
+    this.#timer = scheduleAfter(this.#scheduler, this.#interval, () => this.#tick());
   }
 
   /** Emits the final stats and completes every subscriber (the bus closed). */
@@ -74,7 +75,7 @@ export class StatsFeed {
     if (!this.#dirty) return;
     this.#dirty = false;
     this.#emit();
-    this.#timer = this.#scheduler.schedule(() => this.#tick(), this.#interval);
+    this.#timer = scheduleAfter(this.#scheduler, this.#interval, () => this.#tick());
   }
 
   #emit(): void {

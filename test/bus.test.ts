@@ -223,3 +223,21 @@ describe('bus.cursor and history', () => {
     await bus.close();
   });
 });
+
+describe('stats$ with a huge statsInterval', () => {
+  it('arms no busy timer for Infinity or values above 2^31−1 ms', async () => {
+    const { CountingScheduler } = await import('./support/counting-scheduler.js');
+    for (const statsInterval of [Infinity, 2 ** 31 + 5]) {
+      const scheduler = new CountingScheduler();
+      const bus = createBus({ scheduler, statsInterval });
+      const seen: number[] = [];
+      bus.stats$.subscribe((s) => seen.push(s.published));
+      for (let i = 0; i < 5; i++) bus.publish('x');
+      scheduler.advance(2 ** 31);
+      expect(seen).toEqual([0, 1]);
+      expect(scheduler.delays.every((d) => d <= 2 ** 31 - 1)).toBe(true);
+      expect(scheduler.delays.length).toBeLessThanOrEqual(2);
+      await bus.close();
+    }
+  });
+});
