@@ -73,44 +73,57 @@ export abstract class PendingWait<T> extends Pending {
   }
 
   /**
-   * Set while the matcher runs: an abort, deadline or close that happens
-   * meanwhile (the matcher's own doing, say) is kept here and applies only
-   * if the value does not match — the match started first.
+   * While values that arrived before now are being examined (the matcher
+   * runs, or a replay of the history), an abort, deadline or close that
+   * happens meanwhile — the matcher's own doing, say — is kept here and
+   * applies only if none of those values matches: they came first.
    */
   #interrupted: (() => void) | undefined;
-  #matching = false;
+  #holds = 0;
+
+  /** Holds back interruptions while earlier values are examined; pair with {@link release}. */
+  protected hold(): void {
+    this.#holds++;
+  }
+
+  /** Ends a {@link hold}; the last one applies what was held back, if the wait is still open. */
+  protected release(): void {
+    if (--this.#holds > 0) return;
+    const interrupted = this.#interrupted;
+    this.#interrupted = undefined;
+    if (!this.closed) interrupted?.();
+  }
 
   /** Offers a candidate value; settles the wait when it matches. */
   offer(value: T): void {
     // An abort that another listener hid from rxbus came before this value.
     if (this.closed || this.abortedFirst()) return;
     let hit: boolean;
-    this.#matching = true;
+    this.hold();
     try {
       hit = this.matches(value);
     } catch (error) {
-      this.#matching = false;
+      // The matcher's own failure settles it (whatever it did before throwing).
       this.#interrupted = undefined;
+      this.#holds--;
       this.fail(error);
       return;
-    } finally {
-      this.#matching = false;
     }
-    const interrupted = this.#interrupted;
-    this.#interrupted = undefined;
     if (hit && !this.closed) {
+      this.#holds--;
+      this.#interrupted = undefined;
       this.dispose();
       this.sink.next(value);
       this.sink.complete?.();
       return;
     }
-    interrupted?.();
+    this.release();
   }
 
   /** Ends the wait with an error (source error, bus closed). */
   fail(error: unknown): void {
     if (this.closed) return;
-    if (this.#matching) {
+    if (this.#holds > 0) {
       this.#interrupted ??= () => this.fail(error);
       return;
     }

@@ -169,7 +169,16 @@ class BusWaiter extends PendingWait<BusEvent> implements IndexedWaiter {
     if (since !== undefined) {
       const history = host.history;
       const from = since === 'history' ? (history.peek()?.id ?? host.lastId + 1) - 1 : since;
-      if (!this.#replay(from)) return;
+      // History events were published before anything a matcher does during
+      // the replay: an abort or close from a matcher applies only if none matches.
+      this.hold();
+      let open: boolean;
+      try {
+        open = this.#replay(from);
+      } finally {
+        this.release();
+      }
+      if (!open || this.closed) return;
       // A matcher may have closed the bus: the index was already emptied.
       if (host.closed) {
         this.fail(new BusClosedError(`waitFor('${this.plan.pattern.source}')`));
