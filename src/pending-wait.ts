@@ -103,10 +103,13 @@ export abstract class PendingWait<T> extends Pending {
     try {
       hit = this.matches(value);
     } catch (error) {
-      // The matcher's own failure settles it (whatever it did before throwing).
-      this.#interrupted = undefined;
+      // The matcher's own failure settles it at once (whatever it did before
+      // throwing, and even inside an outer hold such as a history replay).
       this.#holds--;
-      this.fail(error);
+      this.#interrupted = undefined;
+      if (this.closed) return;
+      this.dispose();
+      this.sink.error(error);
       return;
     }
     if (hit && !this.closed) {

@@ -1621,7 +1621,10 @@ export class BusModel {
         const never = e.jobsAtCall > this.config.capacity + this.config.concurrency;
         if (!never && (e.spec.timeout === 0 || o.time < e.callTime + e.spec.timeout)) {
           // At once is right only when the jobs can never fit (also once a handler was added while it waited).
-          const now = this.#handlers.filter((h) => h.unsubscribeSeq === undefined && handlerMatches(h.spec.pattern, e.spec.type)).length;
+          // Handlers subscribed at some point while it waited (the rejection is seen later, when its promise settles).
+          const now = this.#handlers.filter(
+            (h) => h.subscribeSeq <= o.seq && (h.unsubscribeSeq === undefined || h.unsubscribeSeq > e.callSeq) && handlerMatches(h.spec.pattern, e.spec.type),
+          ).length;
           if (now <= this.config.capacity + this.config.concurrency) this.#violate('emitters', `${name} rejected with QueueFullError at ${o.time} before its timeout`);
         }
       } else if (errName === 'BusClosedError') {
