@@ -29,6 +29,7 @@ export {
   type StateReplacement,
 } from './coordinator.js';
 export {
+  BridgeError,
   BufferFullError,
   BusClosedError,
   CloseTimeoutError,
@@ -39,9 +40,11 @@ export {
   HandlerError,
   NoResponderError,
   QueueFullError,
+  RemoteError,
   RequestTimeoutError,
   RxBusError,
   WaitTimeoutError,
+  type BridgeErrorReason,
   type NearMiss,
 } from './errors.js';
 export type {
