@@ -38,10 +38,13 @@ function peerScript(): Promise<string> {
 /** A forked rxbus process. */
 export class Peer {
   #seq = 0;
+  /** Ids this process's consumer finished, as it reported them (`consume(…, { report: true })`). */
+  readonly handled: unknown[] = [];
   readonly #waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
 
   private constructor(readonly child: ChildProcess) {
-    child.on('message', (message: { seq?: number; result?: unknown; error?: { name: string; message: string } }) => {
+    child.on('message', (message: { seq?: number; handled?: unknown; result?: unknown; error?: { name: string; message: string } }) => {
+      if ('handled' in message) this.handled.push(message.handled);
       if (message.seq === undefined) return;
       const waiting = this.#waiting.get(message.seq);
       this.#waiting.delete(message.seq);
@@ -63,6 +66,11 @@ export class Peer {
       child.once('exit', (code) => reject(new Error(`peer exited with ${code}`)));
     });
     return new Peer(child);
+  }
+
+  /** True once the process ended (exit code or signal). */
+  get exited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
   }
 
   get pid(): number {
@@ -92,21 +100,21 @@ export class Peer {
   handle(type: string, reply: Record<string, unknown>): Promise<void> {
     return this.#call({ cmd: 'handle', type, reply });
   }
-  consume(pattern: string, delay?: number): Promise<void> {
-    return this.#call({ cmd: 'consume', pattern, delay });
+  consume(pattern: string, options: { delay?: number; report?: boolean } = {}): Promise<void> {
+    return this.#call({ cmd: 'consume', pattern, ...options });
   }
   stats(): Promise<{ bridge: BridgeStats; handled: unknown[] }> {
     return this.#call({ cmd: 'stats' });
   }
   async close(): Promise<void> {
-    if (this.child.exitCode !== null) return;
+    if (this.exited) return;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
     await this.#call({ cmd: 'close' }).catch(() => undefined);
     await exited;
   }
   /** kill -9. */
   async kill(): Promise<void> {
-    if (this.child.exitCode !== null) return;
+    if (this.exited) return;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
     this.child.kill('SIGKILL');
     await exited;
