@@ -142,19 +142,35 @@ export class Ingress {
 
   #emit(envelope: WireEnvelope, payload: unknown, message: IncomingMessage, settle: Settle): void {
     const host = this.#host;
-    host.port.emit(envelope.type, payload, undefined, this.#admitted(envelope)).then(
-      () => {
-        host.window.done(envelope.origin, envelope.id);
-        this.#leave();
-        settle('ack');
-      },
-      (error: unknown) => {
-        host.window.forget(envelope.origin, envelope.id);
-        this.#undeliverable(envelope, message, error);
-        this.#leave();
-        settle('ack');
-      },
-    );
+    const mark = this.#admitted(envelope);
+    let published = false;
+    host.port
+      .emit(envelope.type, payload, undefined, (event) => {
+        published = true;
+        mark(event);
+      })
+      .then(
+        () => {
+          if (!publishedAtOnce) this.#emitted(envelope, settle);
+        },
+        (error: unknown) => {
+          host.window.forget(envelope.origin, envelope.id);
+          this.#undeliverable(envelope, message, error);
+          this.#leave();
+          settle('ack');
+        },
+      );
+    // A client hands over a whole socket read of messages in one loop: one
+    // published at once must leave the in-flight count now, not a microtask
+    // later, or a burst would count as in flight and be dropped.
+    const publishedAtOnce = published;
+    if (publishedAtOnce) this.#emitted(envelope, settle);
+  }
+
+  #emitted(envelope: WireEnvelope, settle: Settle): void {
+    this.#host.window.done(envelope.origin, envelope.id);
+    this.#leave();
+    settle('ack');
   }
 
   #deliver(envelope: WireEnvelope, payload: unknown, message: IncomingMessage, settle: Settle): void {
