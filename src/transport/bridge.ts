@@ -79,7 +79,7 @@ export interface BridgeSpec {
   readonly maxAttempts?: number;
   /** At-least-once: ms to wait before the next attempt after `attempt` failed (incoming), or before resending (outgoing). */
   readonly backoff?: (attempt: number) => number;
-  /** At-least-once: pending outgoing sends at most. */
+  /** Outgoing sends waiting for the broker (a send that returns a promise) at most. */
   readonly maxOutbox?: number;
   /** Creates the link, once the shared parts exist. */
   link(context: LinkContext): BrokerLink | Promise<BrokerLink>;
@@ -201,6 +201,7 @@ export async function openBridge<E extends EventMap>(bus: Bus<E>, input: BridgeO
     counters,
     send: link.send,
     maxOutbox: spec.maxOutbox ?? Infinity,
+    retry: spec.guarantee === 'at-least-once',
     backoff: (attempt) => Math.min(5000, 100 * 2 ** (attempt - 1)),
     report,
     busClosed: () => void close(),

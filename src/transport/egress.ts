@@ -11,9 +11,10 @@
  * A send may finish at once (at-most-once: the client buffers it) or return
  * a promise the broker settles (at-least-once: a server acknowledgement).
  * Pending sends are the *outbox*: bounded by `maxOutbox` (beyond it, events
- * are dropped, counted and reported, since a local `publish` cannot wait), and
- * a failed send is retried with backoff, with the same message id so the
- * broker drops a copy that did arrive. Retried events may overtake newer ones.
+ * are dropped, counted and reported, since a local `publish` cannot wait).
+ * At-least-once (`retry`), a failed send is retried with backoff, with the
+ * same message id so the broker drops a copy that did arrive; retried events
+ * may overtake newer ones. At-most-once, a failed send is counted and reported.
  */
 import type { Observable, SchedulerLike, Subscription } from 'rxjs';
 import { describeCause } from '../describe.js';
@@ -42,8 +43,10 @@ export interface EgressHost {
   readonly patterns: PatternSet;
   readonly counters: BridgeCounters;
   readonly send: Send;
-  /** Pending sends at most (at-least-once). */
+  /** Pending sends at most. */
   readonly maxOutbox: number;
+  /** Resend a send that failed (at-least-once), or count it and go on (at-most-once). */
+  readonly retry: boolean;
   /** ms before resending after `attempt` failed sends. */
   backoff(attempt: number): number;
   report(error: BridgeError): void;
@@ -147,7 +150,15 @@ export class Egress {
         counters.sent++;
         if (--counters.outbox === 0) host.drained();
       },
-      (cause: unknown) => this.#retry(topic, data, messageId, event, attempt, cause),
+      (cause: unknown) => {
+        if (host.retry) {
+          this.#retry(topic, data, messageId, event, attempt, cause);
+          return;
+        }
+        counters.sendErrors++;
+        this.#report('send-failed', topic, event, describeCause(cause), cause);
+        if (--counters.outbox === 0) host.drained();
+      },
     );
   }
 

@@ -139,6 +139,20 @@ describe.skipIf(!up)('rxbus/nats bridge, core mode (shared server)', () => {
     expect(onBus.every((e) => e instanceof BridgeError)).toBe(true);
   });
 
+  it('never gives up silently: a connection closed under the bridge shows as closed and is reported', async () => {
+    const nc = await connectTo(SHARED);
+    const bus = createBus();
+    bus.errors$.subscribe(() => undefined);
+    const b = await bridge(bus, nc, { prefix: uniquePrefix('gone'), subscribe: 'x' });
+    const statuses: string[] = [];
+    b.status$.subscribe((s) => statuses.push(s));
+    const error = firstValueFrom(b.errors$);
+    await nc.close();
+    expect(await error).toMatchObject({ name: 'BridgeError', reason: 'connection' });
+    expect(statuses).toEqual(['connected', 'closed']);
+    await b.close();
+  });
+
   it('reports status changes and closes cleanly', async () => {
     const nc = await connectTo(SHARED);
     const bus = createBus();

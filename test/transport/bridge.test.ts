@@ -200,6 +200,36 @@ describe('bridge (over an in-memory broker)', () => {
     expect(bridge.stats()).toMatchObject({ sent: 1, sendErrors: 1 });
   });
 
+  it('counts a failed asynchronous send at most once (at-most-once) and resends it with its id (at-least-once)', async () => {
+    const scheduler = new VirtualScheduler();
+    const attempts: Array<[string, string]> = [];
+    let fail = 2;
+    const sendingLink = (broker: MemoryBroker) => (context: Parameters<BridgeSpec['link']>[0]) => ({
+      ...broker.link(context),
+      send: (_topic: string, _data: string, id: string) => {
+        attempts.push([context.origin === 'once' ? 'once' : 'least', id]);
+        return fail-- > 0 ? Promise.reject(new Error('no ack')) : Promise.resolve();
+      },
+    });
+    const once = createBus({ scheduler });
+    const onceBridge = await open(new MemoryBroker(), once, { publish: 'x', origin: 'once' }, { link: sendingLink(new MemoryBroker()) });
+    once.publish('x', 1);
+    await flush();
+    expect(onceBridge.stats()).toMatchObject({ sent: 0, sendErrors: 1, outbox: 0 });
+    fail = 2;
+    const least = createBus({ scheduler });
+    const leastBridge = await open(new MemoryBroker(), least, { publish: 'x', origin: 'least' }, { guarantee: 'at-least-once', link: sendingLink(new MemoryBroker()) });
+    least.publish('x', 1);
+    await flush();
+    expect(leastBridge.stats()).toMatchObject({ sent: 0, outbox: 1 });
+    scheduler.advance(100);
+    await flush();
+    scheduler.advance(200);
+    await flush();
+    expect(leastBridge.stats()).toMatchObject({ sent: 1, outbox: 0, sendErrors: 1 });
+    expect(attempts).toEqual([['once', 'once#1'], ['least', 'least#1'], ['least', 'least#1'], ['least', 'least#1']]);
+  });
+
   describe('requests', () => {
     async function pair(options: BridgeOptions = {}) {
       const broker = new MemoryBroker();
