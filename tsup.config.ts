@@ -6,6 +6,7 @@ export default defineConfig({
     operators: 'operators/index.ts',
     testing: 'src/testing/index.ts',
     'testing-vitest': 'src/testing/vitest.ts',
+    nats: 'src/nats/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -16,6 +17,7 @@ export default defineConfig({
   clean: true,
   treeshake: true,
   target: 'es2022',
-  // Peers are the user's: never bundled. vitest is loaded only by rxbus/testing/vitest.
-  external: ['rxjs', 'vitest'],
+  // Peers are the user's: never bundled. vitest is loaded only by
+  // rxbus/testing/vitest, the NATS client only by rxbus/nats.
+  external: ['rxjs', 'vitest', '@nats-io/transport-node', '@nats-io/jetstream', '@standard-schema/spec'],
 });

@@ -9,6 +9,7 @@ export default defineConfig({
     // at the sources so the suite runs before (and without) a build.
     alias: [
       { find: /^rxbus\/operators$/, replacement: here('./operators/index.ts') },
+      { find: /^rxbus\/nats$/, replacement: here('./src/nats/index.ts') },
       { find: /^rxbus\/testing\/vitest$/, replacement: here('./src/testing/vitest.ts') },
       { find: /^rxbus\/testing$/, replacement: here('./src/testing/index.ts') },
       { find: /^rxbus$/, replacement: here('./src/index.ts') },

@@ -43,6 +43,7 @@ import { RequestRegistry, type Responder } from './request.js';
 import { RingBuffer } from './ring-buffer.js';
 import { Shutdown } from './shutdown.js';
 import { StatsFeed } from './stats-feed.js';
+import { TRANSPORT_PORT, type RemoteRequester, type ResponderListener, type TransportPort } from './transport/port.js';
 import {
   assertBoolean,
   assertCount,
@@ -79,6 +80,10 @@ class EventBus {
   #closed = false;
   #shutdown: Shutdown | undefined;
   #handlerOrder = 0;
+  /** Bridges to other processes (rxbus/nats, rxbus/redis): undefined until one attaches. */
+  #remoteRequesters: RemoteRequester[] | undefined;
+  #responderListeners: Set<ResponderListener> | undefined;
+  #port: TransportPort | undefined;
   #delivered = 0;
   #droppedCount = 0;
   #failed = 0;
@@ -203,8 +208,16 @@ class EventBus {
   }
 
   deliver(type: string, payload: unknown, options?: EmitOptions): Promise<Delivery> {
+    return this.#deliver(type, payload, options, undefined);
+  }
+
+  /** deliver, telling `seen` (a transport) the event before anyone else sees it. */
+  #deliver(type: string, payload: unknown, options: EmitOptions | undefined, seen: ((event: BusEvent) => void) | undefined): Promise<Delivery> {
     return new Promise<Delivery>((resolve, reject) => {
-      const admitted: Admitted = (event, jobs) => this.#deliveries.track(event, jobs, resolve);
+      const admitted: Admitted = (event, jobs) => {
+        seen?.(event);
+        this.#deliveries.track(event, jobs, resolve);
+      };
       this.#emit(type, payload, options, admitted, 'deliver').then(undefined, reject);
     });
   }
@@ -288,10 +301,12 @@ class EventBus {
       entry.active = false;
       if (signal !== undefined) removeAbortTarget(signal, abortTarget!);
       this.#pool.discard(entry, 'unsubscribed');
+      if (entry.responder) this.#respondersChanged(entry.pattern.source, false);
       this.#changed();
     });
     if (signal !== undefined) addAbortTarget(signal, abortTarget!);
     entry.unsubscribe = () => subscription.unsubscribe();
+    if (entry.responder) this.#respondersChanged(entry.pattern.source, true);
     // One more handler may make the waiting head's event too big to ever
     // fit: a publish attempt finds out (and rejects it) rather than leave it
     // blocking the line.
@@ -308,6 +323,13 @@ class EventBus {
 
   request(type: string, payload: unknown, options?: RequestOptions): Promise<unknown> {
     try {
+      // A type with no local responder may be answered by another process.
+      if (this.#remoteRequesters !== undefined && typeof type === 'string' && !this.#closed && !this.#hasResponder(type)) {
+        for (const remote of this.#remoteRequesters) {
+          const reply = remote(type, payload, options);
+          if (reply !== undefined) return reply;
+        }
+      }
       return this.#requests.request(type, payload, optionsOf(options, 'request() options'));
     } catch (error) {
       return Promise.reject(error);
@@ -323,6 +345,57 @@ class EventBus {
     } catch (cause) {
       this.#fail(new HandlerError({ event: { type: replyType, id: payload.requestId }, handler: undefined, cause }));
     }
+  }
+
+  #hasResponder(type: string): boolean {
+    for (const entry of this.#handlers.for(type)) if (entry.responder && entry.active) return true;
+    return false;
+  }
+
+  #respondersChanged(type: string, present: boolean): void {
+    if (this.#responderListeners === undefined) return;
+    for (const listener of [...this.#responderListeners]) listener(type, present);
+  }
+
+  // ---------------------------------------------------------------- transports (transport/port.ts)
+
+  [TRANSPORT_PORT](): TransportPort {
+    if (this.#port !== undefined) return this.#port;
+    const bus = this;
+    this.#port = {
+      scheduler: this.#waiterHost.scheduler,
+      defaultTimeout: this.#waiterHost.defaultTimeout,
+      get closed() {
+        return bus.#closed;
+      },
+      emit: (type, payload, options, admitted) => this.#emit(type, payload, options, admitted, 'emit'),
+      deliver: (type, payload, options, admitted) => this.#deliver(type, payload, options, admitted),
+      request: (type, payload, options) => {
+        try {
+          return this.#requests.request(type, payload, optionsOf(options, 'request() options'));
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      },
+      room: () => (this.#emitters.size > 0 ? 0 : this.#pool.room + Math.max(0, this.#pool.concurrency - this.#pool.running)),
+      report: (error) => this.#errors.report(error),
+      watchResponders: (listener) => {
+        const listeners = (this.#responderListeners ??= new Set());
+        listeners.add(listener);
+        for (const entry of this.#handlers.all()) if (entry.responder && entry.active) listener(entry.pattern.source, true);
+        return () => listeners.delete(listener);
+      },
+      addRemoteRequester: (requester) => {
+        const requesters = (this.#remoteRequesters ??= []);
+        requesters.push(requester);
+        return () => {
+          const at = requesters.indexOf(requester);
+          if (at >= 0) requesters.splice(at, 1);
+          if (requesters.length === 0) this.#remoteRequesters = undefined;
+        };
+      },
+    };
+    return this.#port;
   }
 
   #jobDropped(event: BusEvent, handler: HandlerEntry, reason: DropReason): void {

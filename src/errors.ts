@@ -458,3 +458,114 @@ export class HistoryGapError extends RxBusError {
     this.history = history;
   }
 }
+
+/**
+ * Why a bridge reported a {@link BridgeError}:
+ * - `'invalid-message'`: an incoming message is not a valid rxbus envelope
+ *   (not JSON, too large, wrong version, a reserved `$` type, a `__proto__`
+ *   key, a type that does not belong to its subject);
+ * - `'schema'`: the payload failed the Standard Schema given for its type;
+ * - `'handler-failed'`: a handler kept failing and the message was given up
+ *   after its last attempt (at-least-once modes);
+ * - `'undeliverable'`: the local bus refused the event (closed, or its jobs
+ *   can never fit the queue);
+ * - `'send-failed'`: an outgoing event could not be encoded or sent;
+ * - `'dropped'`: a bounded buffer of the bridge was full and an event was dropped;
+ * - `'connection'`: the connection closed, or the consumer failed.
+ */
+export type BridgeErrorReason =
+  | 'invalid-message'
+  | 'schema'
+  | 'handler-failed'
+  | 'undeliverable'
+  | 'send-failed'
+  | 'dropped'
+  | 'connection';
+
+const BRIDGE_ADVICE: Record<BridgeErrorReason, string> = {
+  'invalid-message': 'The message was dropped; find its publisher and make it send rxbus envelopes (docs/distributed.md, "Wire format").',
+  schema: 'The message was dropped; fix the publisher, or the schema given for this type in the bridge options.',
+  'handler-failed': 'The message was given up; fix the handler, then replay the event if it still matters.',
+  undeliverable: "The message was not delivered; make sure the bus is open and its 'capacity'/'concurrency' can hold the event's jobs.",
+  'send-failed': 'The event did not leave this process; make the payload JSON-serialisable, or check the connection and permissions.',
+  dropped: 'Raise the bridge\'s buffer limits, or slow the producers down (docs/distributed.md, "Backpressure").',
+  connection: "Check the broker; configure the client to reconnect forever (maxReconnectAttempts: -1) so the bridge never gives up.",
+};
+
+/**
+ * A message broker bridge (`rxbus/nats`, `rxbus/redis`) could not take a
+ * message in, or send an event out: reported on `bridge.errors$` and on
+ * `bus.errors$` (it is a `HandlerError`, so existing error handling sees it),
+ * counted in `bridge.stats()`, and the bridge goes on.
+ *
+ * @example
+ * ```ts
+ * bridge.errors$.subscribe((err) => {
+ *   if (err.reason === 'schema') metrics.increment('invalid', { subject: err.subject });
+ * });
+ * ```
+ */
+export class BridgeError extends HandlerError {
+  override name = 'BridgeError';
+  /** Why, as a code for programs. */
+  readonly reason: BridgeErrorReason;
+  /** The broker's name, e.g. `'nats'`. */
+  readonly transport: string;
+  /** The subject, channel or stream the message came from or went to. */
+  readonly subject: string | undefined;
+  /** Delivery attempts made, when the broker counts them. */
+  readonly attempts: number | undefined;
+  constructor(details: {
+    reason: BridgeErrorReason;
+    transport: string;
+    detail: string;
+    subject?: string | undefined;
+    event?: { readonly type: string; readonly id: number } | undefined;
+    attempts?: number | undefined;
+    cause?: unknown;
+  }) {
+    const { reason, transport, detail, subject, attempts } = details;
+    const event = details.event ?? { type: subject ?? '(unknown)', id: 0 };
+    super({ event, handler: `rxbus/${transport} bridge`, cause: details.cause });
+    const where = subject === undefined ? '' : safeText` on '${subject}'`;
+    const tries = attempts === undefined ? '' : safeText` after ${attempts} attempt(s)`;
+    this.message = safeText`rxbus/${transport} bridge (${reason})${where}${tries}: ${detail}. ${BRIDGE_ADVICE[reason]}`;
+    this.reason = reason;
+    this.transport = transport;
+    this.subject = subject;
+    this.attempts = attempts;
+  }
+}
+
+/**
+ * A request answered by another process failed there: the remote responder
+ * threw or rejected. Carries the remote error's `name` and `message` (not its
+ * stack, which stays in the process that threw it).
+ *
+ * @example
+ * ```ts
+ * await bus.request('user.get', { id }).catch((err) => {
+ *   if (err instanceof RemoteError && err.remoteName === 'NotFoundError') return undefined;
+ *   throw err;
+ * });
+ * ```
+ */
+export class RemoteError extends RxBusError {
+  override name = 'RemoteError';
+  /** The request type. */
+  readonly type: string;
+  /** The `name` of the error thrown by the remote responder. */
+  readonly remoteName: string;
+  /** The `message` of the error thrown by the remote responder. */
+  readonly remoteMessage: string;
+  constructor(details: { type: string; remoteName: string; remoteMessage: string }) {
+    const { type, remoteName, remoteMessage } = details;
+    super(
+      safeText`Request '${type}' failed in the process that answered it: ${remoteName}: ${remoteMessage}. ` +
+        safeText`The error comes from its responder (bus.handle('${type}')); look there, or catch RemoteError and check 'remoteName'.`,
+    );
+    this.type = type;
+    this.remoteName = remoteName;
+    this.remoteMessage = remoteMessage;
+  }
+}

@@ -29,6 +29,7 @@ export {
   type StateReplacement,
 } from './coordinator.js';
 export {
+  BridgeError,
   BufferFullError,
   BusClosedError,
   CloseTimeoutError,
@@ -40,9 +41,11 @@ export {
   HistoryGapError,
   NoResponderError,
   QueueFullError,
+  RemoteError,
   RequestTimeoutError,
   RxBusError,
   WaitTimeoutError,
+  type BridgeErrorReason,
   type NearMiss,
 } from './errors.js';
 export type {

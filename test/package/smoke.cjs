@@ -29,4 +29,13 @@ testBus.publish('tick', 1);
 assert.deepEqual(ticks.payloads, [1]);
 // vitest is an optional peer: rxbus and rxbus/testing never load it (only rxbus/testing/vitest does).
 assert.equal(Object.keys(require.cache).some((file) => file.includes(`${sep}vitest${sep}`)), false);
+// The NATS client is an optional peer: rxbus and rxbus/operators never load it.
+const natsLoaded = () => Object.keys(require.cache).some((file) => file.includes(`${sep}@nats-io${sep}`));
+assert.equal(natsLoaded(), false);
+const nats = require('rxbus/nats');
+assert.equal(typeof nats.bridge, 'function');
+assert.equal(typeof nats.ensureStream, 'function');
+assert.equal(nats.BridgeError, require('rxbus').BridgeError);
+// Even rxbus/nats loads @nats-io/jetstream only when a JetStream bridge opens.
+assert.equal(natsLoaded(), false);
 console.log('cjs smoke: ok');

@@ -2,7 +2,8 @@
 // through its public name in the ESM world and exercises one thing from each,
 // so a broken `exports` map or a missing file fails the suite.
 import assert from 'node:assert/strict';
-import { createBus, WaitTimeoutError, BusClosedError } from 'rxbus';
+import { createBus, WaitTimeoutError, BusClosedError, BridgeError } from 'rxbus';
+import { bridge, ensureStream, sourceOf, BridgeError as NatsBridgeError } from 'rxbus/nats';
 import { ofType, waitFor, boundedMerge, rateLimit, createTokenBucket, fromAbortSignal, takeUntilAborted, matching } from 'rxbus/operators';
 import { VirtualScheduler, createTestBus, expectEvent } from 'rxbus/testing';
 import { busMatchers } from 'rxbus/testing/vitest'; // registers the matchers with vitest's expect
@@ -31,4 +32,8 @@ const testBus = createTestBus();
 testBus.scheduler.schedule(() => testBus.publish('page.response', { status: 200 }), 250);
 assert.equal((await expectEvent(testBus, 'page.response', { status: 200 }).within(1000)).time, 250);
 assert.equal(busMatchers.toHavePublished.call({ isNot: false }, testBus, 'page.*').pass, true);
+// rxbus/nats: its error classes are the core's (one shared chunk).
+assert.equal(NatsBridgeError, BridgeError);
+for (const fn of [bridge, ensureStream, sourceOf]) assert.equal(typeof fn, 'function');
+await assert.rejects(bridge(createBus(), { publish: 1 }), TypeError);
 console.log('esm smoke: ok');

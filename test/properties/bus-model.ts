@@ -1296,8 +1296,8 @@ export class BusModel {
       resolve = res;
       reject = rej;
     });
-    p.catch(() => undefined);
-    this.bus.track(p);
+    // track(p) returns the promise to use from then on (p's rejection stays the caller's to handle).
+    Promise.resolve(this.bus.track(p)).catch(() => undefined);
     this.#tracks.push({ release: undefined, settle: (r) => (r ? reject(new Error('tracked work failed')) : resolve()), released: false });
   }
 
