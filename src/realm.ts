@@ -22,8 +22,17 @@ let regExpSource: ((this: unknown) => string) | undefined;
  * ```
  */
 export function isRegExp(value: object): value is RegExp {
+  // Cheap first: only what claims to be a RegExp gets the brand check below,
+  // whose throw (for a look-alike) costs microseconds. (Both claims can
+  // throw for a revoked Proxy.)
+  let claims: boolean;
+  try {
+    claims = value instanceof RegExp || Object.prototype.toString.call(value) === '[object RegExp]';
+  } catch {
+    return false;
+  }
   // The getter answers '(?:)' for RegExp.prototype itself, which has no slot.
-  if (value === RegExp.prototype) return false;
+  if (!claims || value === RegExp.prototype) return false;
   regExpSource ??= Object.getOwnPropertyDescriptor(RegExp.prototype, 'source')!.get! as (this: unknown) => string;
   try {
     regExpSource.call(value);
