@@ -96,10 +96,12 @@ export abstract class PendingWait<T> extends Pending {
 
   /** Offers a candidate value; settles the wait when it matches. */
   offer(value: T): void {
+    if (this.closed) return;
     // An abort that another listener hid from rxbus came before this value.
-    if (this.closed || this.abortedFirst()) return;
+    if (this.timing.signal !== undefined && this.abortedFirst()) return;
     let hit: boolean;
-    this.hold();
+    // Inlined hold()/release(): this runs once per waiter per candidate event.
+    this.#holds++;
     try {
       hit = this.matches(value);
     } catch (error) {
@@ -112,15 +114,19 @@ export abstract class PendingWait<T> extends Pending {
       this.sink.error(error);
       return;
     }
+    this.#holds--;
     if (hit && !this.closed) {
-      this.#holds--;
       this.#interrupted = undefined;
       this.dispose();
       this.sink.next(value);
       this.sink.complete?.();
       return;
     }
-    this.release();
+    if (this.#interrupted !== undefined && this.#holds === 0) {
+      const interrupted = this.#interrupted;
+      this.#interrupted = undefined;
+      if (!this.closed) interrupted();
+    }
   }
 
   /** Ends the wait with an error (source error, bus closed). */
