@@ -182,6 +182,21 @@ export function removeAbortTarget(signal: AbortSignal, target: AbortTarget): voi
 }
 
 /**
+ * Whether an abort of `signal` could have been hidden from rxbus (so the
+ * places where a wait settles must re-check `signal.aborted`): false for a
+ * real AbortSignal where the propagation-proof listener is in use, since
+ * reading `aborted` costs more than the rest of offering an event to a waiter.
+ *
+ * @example
+ * ```ts
+ * if (mayMissAbort(signal) && checkAborted(signal)) return;
+ * ```
+ */
+export function mayMissAbort(signal: AbortSignal): boolean {
+  return typeof proofListen !== 'function' || !isAbortSignal(signal);
+}
+
+/**
  * Returns `signal.aborted`; when it is true, first tells the signal's targets
  * that have not been told yet (where no propagation-proof listener exists, an
  * earlier listener may have stopped the `'abort'` event). Call it where a

@@ -13,7 +13,7 @@
  *   `stopImmediatePropagation()`) still wins over a later success.
  */
 import type { SchedulerLike } from 'rxjs';
-import { addAbortTarget, checkAborted, removeAbortTarget, type AbortTarget } from './abort-listeners.js';
+import { addAbortTarget, checkAborted, mayMissAbort, removeAbortTarget, type AbortTarget } from './abort-listeners.js';
 import { deadlinesOf, type DeadlineTarget } from './deadlines.js';
 
 /** The timing options every pending operation shares. */
@@ -86,7 +86,7 @@ export abstract class Pending implements DeadlineTarget, AbortTarget {
    */
   abortedFirst(): boolean {
     const signal = this.timing.signal;
-    if (signal === undefined || this.closed || !checkAborted(signal)) return false;
+    if (signal === undefined || this.closed || !mayMissAbort(signal) || !checkAborted(signal)) return false;
     // checkAborted told every wait still listening to the signal (this one
     // included); settle this one anyway in case it was not listening.
     if (!this.closed) this.onAbort(signal.reason);
