@@ -98,7 +98,7 @@ export abstract class PendingWait<T> extends Pending {
   offer(value: T): void {
     if (this.closed) return;
     // An abort that another listener hid from rxbus came before this value.
-    if (this.timing.signal !== undefined && this.abortedFirst()) return;
+    if (this.abortedFirst()) return;
     let hit: boolean;
     // Inlined hold()/release(): this runs once per waiter per candidate event.
     this.#holds++;

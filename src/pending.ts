@@ -45,6 +45,8 @@ export abstract class Pending implements DeadlineTarget, AbortTarget {
   slot = -1;
   /** True once settled (or disposed): later outcomes are ignored. */
   closed = false;
+  /** Whether an abort of the signal could be missed (see abort-listeners.ts): then it is re-checked. */
+  #recheck = false;
 
   constructor(protected readonly timing: PendingTiming) {}
 
@@ -62,6 +64,8 @@ export abstract class Pending implements DeadlineTarget, AbortTarget {
     if (signal !== undefined) {
       if (signal.aborted) return false;
       addAbortTarget(signal, this);
+      // Decided once: abortedFirst runs on every offered event.
+      this.#recheck = mayMissAbort(signal);
     }
     if (timeout > 0 && timeout !== Infinity) deadlinesOf(this.timing.scheduler).add(this, timeout);
     return true;
@@ -86,10 +90,10 @@ export abstract class Pending implements DeadlineTarget, AbortTarget {
    */
   abortedFirst(): boolean {
     const signal = this.timing.signal;
-    if (signal === undefined || this.closed || !mayMissAbort(signal) || !checkAborted(signal)) return false;
+    if (!this.#recheck || this.closed || !checkAborted(signal!)) return false;
     // checkAborted told every wait still listening to the signal (this one
     // included); settle this one anyway in case it was not listening.
-    if (!this.closed) this.onAbort(signal.reason);
+    if (!this.closed) this.onAbort(signal!.reason);
     return true;
   }
 }
