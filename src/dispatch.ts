@@ -109,6 +109,9 @@ export class Dispatcher {
     // A key function that published took this id: the event comes after it.
     if (event.id !== this.lastId + 1) event = envelope(type, payload, this.lastId + 1, time);
     const { handlers, keys, errors } = activeOnly(selection);
+    // Handlers a key function unsubscribed: the event matched them, so their
+    // missing job is reported as dropped ('unsubscribed'), as for a queued job.
+    const gone = handlers.length === selection.handlers.length ? undefined : selection.handlers.filter((h) => !h.active);
     let admit = handlers.length > 0;
     let needed = 0;
     let evicted: ReturnType<HandlerPool['evictOldest']> | undefined;
@@ -156,6 +159,7 @@ export class Dispatcher {
       host.waiters.dispatch(event);
       if (evicted !== undefined) for (const job of evicted) host.dropped(job.event, job.handler, 'drop-oldest');
       if (!admit) for (const handler of handlers) host.dropped(event, handler, 'drop-newest');
+      if (gone !== undefined) for (const handler of gone) host.dropped(event, handler, 'unsubscribed');
       if (errors !== undefined) for (const error of errors) host.fail(error);
     } finally {
       pool.release();

@@ -548,3 +548,18 @@ describe('request correlation under re-entrancy', () => {
     expect(bus.stats().pendingRequests).toBe(0);
   });
 });
+
+describe('request whose responder a key function unsubscribes', () => {
+  it('rejects with NoResponderError instead of waiting forever', async () => {
+    const bus = createBus<{ req: Request<number, string> } & Record<string, unknown>>({ defaultTimeout: 0 });
+    const responder = bus.handle('req', () => 'ok');
+    bus.on('**', () => undefined, {
+      key: () => {
+        responder.unsubscribe();
+        return 'k';
+      },
+    });
+    await expect(bus.request('req', 1)).rejects.toBeInstanceOf(NoResponderError);
+    expect(bus.stats().pendingRequests).toBe(0);
+  });
+});
