@@ -158,62 +158,68 @@ class BusWaiter extends PendingWait<BusEvent> implements IndexedWaiter {
 
   /**
    * Registers the waiter: history first (with `since`), then live events.
-   * The history scan runs up to the newest event, including events its own
-   * matcher publishes meanwhile, and the waiter joins the index in the same
-   * synchronous step with `after` at the last id it covered: each event
-   * after the cursor is offered exactly once, in order.
+   * The events after the cursor are taken from the history at once (a gap
+   * rejects with HistoryGapError), the waiter joins the index, and the
+   * history events are offered, then what was published meanwhile: each
+   * event after the cursor is offered exactly once, in order.
    */
   register(): void {
     if (!this.start()) return;
-    const { host, since } = this.plan;
-    if (since !== undefined) {
-      const history = host.history;
-      const from = since === 'history' ? (history.peek()?.id ?? host.lastId + 1) - 1 : since;
-      // History events were published before anything a matcher does during
-      // the replay: an abort or close from a matcher applies only if none matches.
-      this.hold();
-      let open: boolean;
-      try {
-        open = this.#replay(from);
-      } finally {
-        this.release();
-      }
-      if (!open || this.closed) return;
-      // A matcher may have closed the bus: the index was already emptied.
-      if (host.closed) {
-        this.fail(new BusClosedError(`waitFor('${this.plan.pattern.source}')`));
-        return;
-      }
+    const { host, since, pattern } = this.plan;
+    if (since === undefined) {
+      this.after = host.lastId;
+      host.waiters.add(this);
+      return;
     }
-    this.after = host.lastId;
-    host.waiters.add(this);
-  }
-
-  /**
-   * Offers the history events after id `from`, oldest first. Walks by id,
-   * not by ring position: a matcher that publishes evicts the oldest entry
-   * and shifts every position under the walk. False when the waiter settled
-   * (or was rejected because an event it had not seen is gone).
-   */
-  #replay(from: number): boolean {
-    const { host, pattern } = this.plan;
     const history = host.history;
-    for (let id = from + 1; id <= host.lastId; id++) {
+    const from = since === 'history' ? (history.peek()?.id ?? host.lastId + 1) - 1 : since;
+    // The events after the cursor, taken from the history now, before any
+    // matcher runs: what a matcher publishes during the replay cannot evict
+    // one of them, and is seen live instead (below).
+    const last = host.lastId;
+    const missed: BusEvent[] = [];
+    for (let id = from + 1; id <= last; id++) {
       const oldest = history.peek();
       if (oldest === undefined || oldest.id > id) {
         this.fail(this.#gap(from, id, oldest));
-        return false;
+        return;
       }
       const event = history.at(id - oldest.id)!;
-      if (pattern.test(event.type)) {
-        this.offer(event);
-        if (this.closed) return false;
-      }
+      if (pattern.test(event.type)) missed.push(event);
     }
-    return true;
+    // Live from here on: events a matcher publishes while the history is
+    // replayed wait in a buffer and are offered after it, in order. History
+    // events were published before anything a matcher does meanwhile: an
+    // abort or close from a matcher applies only if none of them matches.
+    this.after = last;
+    const buffer: BusEvent[] = [];
+    this.#buffer = buffer;
+    host.waiters.add(this);
+    this.hold();
+    try {
+      for (const event of missed) {
+        super.offer(event);
+        if (this.closed) return;
+      }
+      // The buffer may grow while it is drained (a matcher publishes again).
+      for (let i = 0; i < buffer.length; i++) {
+        super.offer(buffer[i]!);
+        if (this.closed) return;
+      }
+    } finally {
+      this.#buffer = undefined;
+      this.release();
+    }
   }
 
-  /** The error for events `id`… evicted before the waiter saw them (its cursor was `from`). */
+  /** Live events that arrive while the history is replayed (see register). */
+  #buffer: BusEvent[] | undefined;
+
+  override offer(event: BusEvent): void {
+    if (this.#buffer !== undefined) this.#buffer.push(event);
+    else super.offer(event);
+  }
+
   #gap(from: number, id: number, oldest: BusEvent | undefined): HistoryGapError {
     const { host, pattern } = this.plan;
     const evictedUpTo = oldest === undefined ? host.lastId : oldest.id - 1;
