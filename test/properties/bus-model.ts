@@ -966,7 +966,8 @@ export class BusModel {
     const key = error.event === undefined ? undefined : eventKey(error.event as BusEvent);
     let known = false;
     for (const job of this.#jobs.values()) {
-      if (job.failure !== undefined && job.failure.value === cause && job.eventKey === key) {
+      // The handler too: two handlers may fail on one event with the same primitive (null, a string).
+      if (job.failure !== undefined && job.failure.value === cause && job.eventKey === key && job.handler.name === error.handler) {
         job.reported++;
         known = true;
       }
