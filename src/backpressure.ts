@@ -26,8 +26,8 @@ export interface EmitHost {
    * otherwise. Throws what publishing throws (the bus closed meanwhile).
    */
   tryPublish(type: string, payload: unknown, admitted: Admitted | undefined): boolean;
-  /** The queue slots the event's jobs would need (for the timeout message). */
-  slotsNeeded(type: string, payload: unknown): number;
+  /** At most how many queue slots the event's jobs would need (for the timeout message; runs no user code). */
+  slotsNeeded(type: string): number;
   /** The number of waiting emitters changed. */
   changed(): void;
 }
@@ -65,7 +65,7 @@ class WaitingEmitter extends Pending {
     }
     if (this.closed || this.abortedFirst()) return;
     const { host } = this.queue;
-    const needed = host.slotsNeeded(this.type, this.payload);
+    const needed = host.slotsNeeded(this.type);
     this.queue.settle(this, new QueueFullError({ type: this.type, capacity: host.capacity, needed, waited: this.timing.timeout }));
   }
 

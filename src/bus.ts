@@ -153,7 +153,7 @@ class EventBus {
       capacity,
       captureContext,
       tryPublish: (type, payload, admitted) => this.#dispatcher.publish(type, payload, 'wait', admitted),
-      slotsNeeded: (type, payload) => this.#dispatcher.slotsNeeded(type, payload),
+      slotsNeeded: (type) => this.#dispatcher.slotsNeeded(type),
       changed: () => this.#changed(),
     });
     const dispatcher = this.#dispatcher;

@@ -100,6 +100,11 @@ export class Dispatcher {
   publish(type: string, payload: unknown, policy: OverflowPolicy | 'wait', admitted?: Admitted): boolean {
     const host = this.#host;
     const pool = host.pool;
+    // A waiting producer is retried after every pool step: find out without
+    // user code whether it can fit yet, so that key functions run once per
+    // published event (not once per attempt). Only when even that bound says
+    // "never" do the keys decide (a key that throws drops its handler).
+    if (policy === 'wait' && host.handlers.size > 0 && !this.#mayFitNow(type)) return false;
     const time = host.scheduler.now();
     let event = envelope(type, payload, this.lastId + 1, time);
     const selection = this.#select(type, event);
@@ -168,11 +173,22 @@ export class Dispatcher {
     return true;
   }
 
-  /** The queue slots an event's jobs would need now (for messages; key errors count as a slot). */
-  slotsNeeded(type: string, payload: unknown): number {
-    const selection = this.#select(type, envelope(type, payload, this.lastId + 1, this.#host.scheduler.now()));
-    const { handlers, keys } = activeOnly(selection);
-    return handlers.length === 0 ? 0 : this.#host.pool.queueSlotsNeeded(handlers, keys);
+  /** At most how many queue slots an event's jobs would need now (for messages; runs no key function). */
+  slotsNeeded(type: string): number {
+    const { handlers, pool } = this.#host;
+    return handlers.size === 0 ? 0 : pool.queueSlotsAtMost(handlers.for(type));
+  }
+
+  /**
+   * False when an event of `type` surely cannot be admitted now, by the
+   * key-free upper bound of its queue slots; true when it may (the exact
+   * check, with keys, follows) or when it may never fit (the keys decide).
+   */
+  #mayFitNow(type: string): boolean {
+    const { handlers, pool, capacity } = this.#host;
+    const list = handlers.for(type);
+    if (pool.queueSlotsAtMost(list) <= pool.room) return true;
+    return list.length > capacity + pool.concurrency;
   }
 
   /**

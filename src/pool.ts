@@ -223,6 +223,26 @@ export class HandlerPool {
   }
 
   /**
+   * An upper bound of {@link queueSlotsNeeded} that needs no keys: a keyed
+   * handler's job counts as starting now only when none of its keys is busy.
+   * It lets a waiting producer find out, without running key functions
+   * (user code), that its event cannot fit yet.
+   */
+  queueSlotsAtMost(handlers: readonly HandlerEntry[]): number {
+    let free = this.#ready.size > 0 ? 0 : this.concurrency - this.running;
+    let needed = 0;
+    for (let i = 0; i < handlers.length; i++) {
+      const h = handlers[i]!;
+      let startsNow = free > 0 && h.running < h.concurrency;
+      if (startsNow && h.keyLanes !== undefined) startsNow = h.keyLanes.size === 0;
+      else if (startsNow && h.lane !== undefined) startsNow = h.lane.size === 0;
+      if (startsNow) free--;
+      else needed++;
+    }
+    return needed;
+  }
+
+  /**
    * Queues one job per handler for the event and gives a slot to what may
    * start. No user code runs: the jobs are called by {@link pump}.
    */
