@@ -176,7 +176,7 @@ export class Dispatcher {
   /** At most how many queue slots an event's jobs would need now (for messages; runs no key function). */
   slotsNeeded(type: string): number {
     const { handlers, pool } = this.#host;
-    return handlers.size === 0 ? 0 : pool.queueSlotsAtMost(handlers.for(type));
+    return handlers.size === 0 ? 0 : pool.queueSlotsNeeded(handlers.for(type), undefined);
   }
 
   /**
@@ -187,7 +187,7 @@ export class Dispatcher {
   #mayFitNow(type: string): boolean {
     const { handlers, pool, capacity } = this.#host;
     const list = handlers.for(type);
-    if (pool.queueSlotsAtMost(list) <= pool.room) return true;
+    if (pool.queueSlotsNeeded(list, undefined) <= pool.room) return true;
     return list.length > capacity + pool.concurrency;
   }
 

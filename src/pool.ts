@@ -200,7 +200,8 @@ export class HandlerPool {
   /**
    * How many of the given handlers' jobs for one event would have to wait
    * in the queue (the others would take a free slot at once). Keys, when
-   * the handler is keyed, are in `keys` at the same index.
+   * the handler is keyed, are in `keys` at the same index; without `keys`
+   * the answer is an upper bound.
    */
   queueSlotsNeeded(handlers: readonly HandlerEntry[], keys: ReadonlyArray<string | number | undefined> | undefined): number {
     // Slots are assigned eagerly, so a ready job means no slot is free; the
@@ -211,31 +212,13 @@ export class HandlerPool {
       const h = handlers[i]!;
       let startsNow = free > 0 && h.running < h.concurrency;
       if (startsNow && h.keyLanes !== undefined) {
-        const lane = h.keyLanes.get(keys![i]!);
-        startsNow = lane === undefined || (lane.size === 0 && lane.running === 0);
+        // Without keys (an upper bound, for a waiting producer: no key
+        // function runs), a keyed job starts now only when no key is busy.
+        const lane = keys === undefined ? undefined : h.keyLanes.get(keys[i]!);
+        startsNow = keys === undefined ? h.keyLanes.size === 0 : lane === undefined || (lane.size === 0 && lane.running === 0);
       } else if (startsNow && h.lane !== undefined) {
         startsNow = h.lane.size === 0;
       }
-      if (startsNow) free--;
-      else needed++;
-    }
-    return needed;
-  }
-
-  /**
-   * An upper bound of {@link queueSlotsNeeded} that needs no keys: a keyed
-   * handler's job counts as starting now only when none of its keys is busy.
-   * It lets a waiting producer find out, without running key functions
-   * (user code), that its event cannot fit yet.
-   */
-  queueSlotsAtMost(handlers: readonly HandlerEntry[]): number {
-    let free = this.#ready.size > 0 ? 0 : this.concurrency - this.running;
-    let needed = 0;
-    for (let i = 0; i < handlers.length; i++) {
-      const h = handlers[i]!;
-      let startsNow = free > 0 && h.running < h.concurrency;
-      if (startsNow && h.keyLanes !== undefined) startsNow = h.keyLanes.size === 0;
-      else if (startsNow && h.lane !== undefined) startsNow = h.lane.size === 0;
       if (startsNow) free--;
       else needed++;
     }
