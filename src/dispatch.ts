@@ -100,10 +100,9 @@ export class Dispatcher {
   publish(type: string, payload: unknown, policy: OverflowPolicy | 'wait', admitted?: Admitted): boolean {
     const host = this.#host;
     const pool = host.pool;
-    // A waiting producer is retried after every pool step: find out without
-    // user code whether it can fit yet, so that key functions run once per
-    // published event (not once per attempt). Only when even that bound says
-    // "never" do the keys decide (a key that throws drops its handler).
+    // A waiting producer is retried after every pool step: when no key
+    // function is involved, find out cheaply (no envelope, no selection)
+    // whether it can fit yet.
     if (policy === 'wait' && host.handlers.size > 0 && !this.#mayFitNow(type)) return false;
     const time = host.scheduler.now();
     let event = envelope(type, payload, this.lastId + 1, time);
@@ -180,13 +179,16 @@ export class Dispatcher {
   }
 
   /**
-   * False when an event of `type` surely cannot be admitted now, by the
-   * key-free upper bound of its queue slots; true when it may (the exact
-   * check, with keys, follows) or when it may never fit (the keys decide).
+   * False when an event of `type` cannot be admitted now, found without
+   * running user code: exact when none of its handlers is keyed. With a
+   * keyed handler only the keys can tell (an idle key's job starts at once,
+   * a key function that throws drops its job), so it answers true and the
+   * exact check runs them.
    */
   #mayFitNow(type: string): boolean {
     const { handlers, pool, capacity } = this.#host;
     const list = handlers.for(type);
+    if (handlers.keyed > 0 && list.some((h) => h.key !== undefined)) return true;
     if (pool.queueSlotsNeeded(list, undefined) <= pool.room) return true;
     return list.length > capacity + pool.concurrency;
   }

@@ -172,22 +172,3 @@ describe('bus.emit when a handler is added while it waits', () => {
     expect((waiting.error as Error).message).toMatch(/can ever hold/);
   });
 });
-
-describe('bus.emit and key functions of a waiting event', () => {
-  it('runs the key functions once, when the event is admitted, not at every retry', async () => {
-    const bus = createBus<Events>({ concurrency: 1, capacity: 1 });
-    bus.on('busy', () => new Promise(() => undefined));
-    const y = bus.on('y', () => undefined);
-    let keyCalls = 0;
-    bus.on('x', () => undefined, { key: () => (keyCalls++, 'k') });
-    bus.publish('busy'); // runs
-    bus.publish('y'); // queued: no room left
-    const emitted = observe(bus.emit('x', 1)); // waits
-    bus.on('z', () => undefined); // a retry that cannot succeed
-    expect(keyCalls).toBe(0);
-    y.unsubscribe(); // frees the queue slot: the retry admits it
-    await flush();
-    expect(emitted.status).toBe('fulfilled');
-    expect(keyCalls).toBe(1);
-  });
-});
