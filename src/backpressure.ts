@@ -158,6 +158,20 @@ export class EmitterQueue {
     }
   }
 
+  /**
+   * Rejects the waiting emitters for which `check` returns an error (their
+   * event can never fit, say, after another handler was added), so they do
+   * not block the line. Runs no user code besides the rejections' own.
+   */
+  rejectWhere(check: (type: string) => Error | undefined): void {
+    for (let emitter = this.#head; emitter !== undefined; ) {
+      const next = emitter.next;
+      const error = check(emitter.type);
+      if (error !== undefined) this.settle(emitter, error);
+      emitter = next;
+    }
+  }
+
   /** Rejects every waiting emitter and refuses to serve again (the bus closed). */
   rejectAll(error: unknown): void {
     this.#closed = true;

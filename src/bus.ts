@@ -307,10 +307,13 @@ class EventBus {
     if (signal !== undefined) addAbortTarget(signal, abortTarget!);
     entry.unsubscribe = () => subscription.unsubscribe();
     if (entry.responder) this.#respondersChanged(entry.pattern.source, true);
-    // One more handler may make the waiting head's event too big to ever
-    // fit: a publish attempt finds out (and rejects it) rather than leave it
-    // blocking the line.
-    if (this.#emitters.size > 0) this.#emitters.serve();
+    // One more handler may make a waiting event too big to ever fit: reject
+    // it rather than leave it blocking the line. (By the plain count, which
+    // runs no user code inside on(); with keyed handlers only a publish
+    // attempt, at the next pool step, can tell.)
+    if (this.#emitters.size > 0) {
+      this.#emitters.rejectWhere((type) => (this.#dispatcher.mayEverFit(type) ? undefined : this.#neverFits(type)));
+    }
     this.#changed();
     return subscription;
   }
