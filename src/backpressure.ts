@@ -11,6 +11,7 @@
  */
 import type { SchedulerLike } from 'rxjs';
 import { QueueFullError } from './errors.js';
+import { LinkedList } from './linked-list.js';
 import { Pending } from './pending.js';
 import type { Admitted } from './dispatch.js';
 import type { ContextScope } from './pool.js';
@@ -98,8 +99,7 @@ class WaitingEmitter extends Pending {
  */
 export class EmitterQueue {
   size = 0;
-  #head: WaitingEmitter | undefined;
-  #tail: WaitingEmitter | undefined;
+  readonly #line = new LinkedList<WaitingEmitter>();
   #serving = false;
   #closed = false;
 
@@ -118,10 +118,7 @@ export class EmitterQueue {
         reject(signal!.reason);
         return;
       }
-      emitter.prev = this.#tail;
-      if (this.#tail === undefined) this.#head = emitter;
-      else this.#tail.next = emitter;
-      this.#tail = emitter;
+      this.#line.push(emitter);
       this.size++;
       this.host.changed();
     });
@@ -130,10 +127,10 @@ export class EmitterQueue {
   /** Publishes waiting events, in order, while the head fits. */
   serve(): void {
     // Called after every pool step; almost always nobody waits.
-    if (this.#head === undefined || this.#serving || this.#closed) return;
+    if (this.#line.head === undefined || this.#serving || this.#closed) return;
     this.#serving = true;
     try {
-      for (let head = this.#head; head !== undefined && !this.#closed; head = this.#head) {
+      for (let head = this.#line.head; head !== undefined && !this.#closed; head = this.#line.head) {
         if (head.abortedFirst()) continue;
         let published: boolean;
         try {
@@ -164,7 +161,7 @@ export class EmitterQueue {
    * not block the line. Runs no user code besides the rejections' own.
    */
   rejectWhere(check: (type: string) => Error | undefined): void {
-    for (let emitter = this.#head; emitter !== undefined; ) {
+    for (let emitter = this.#line.head; emitter !== undefined; ) {
       const next = emitter.next;
       const error = check(emitter.type);
       if (error !== undefined) this.settle(emitter, error);
@@ -175,7 +172,7 @@ export class EmitterQueue {
   /** Rejects every waiting emitter and refuses to serve again (the bus closed). */
   rejectAll(error: unknown): void {
     this.#closed = true;
-    for (let emitter = this.#head; emitter !== undefined; ) {
+    for (let emitter = this.#line.head; emitter !== undefined; ) {
       const next = emitter.next;
       this.settle(emitter, error);
       emitter = next;
@@ -189,11 +186,7 @@ export class EmitterQueue {
       return;
     }
     if (!emitter.settle()) return;
-    if (emitter.prev === undefined) this.#head = emitter.next;
-    else emitter.prev.next = emitter.next;
-    if (emitter.next === undefined) this.#tail = emitter.prev;
-    else emitter.next.prev = emitter.prev;
-    emitter.prev = emitter.next = undefined;
+    this.#line.remove(emitter);
     this.size--;
     if (published) emitter.resolve();
     else {

@@ -12,7 +12,7 @@
  * others (no head-of-line blocking). Every step is O(log handlers) or
  * O(log lanes), whatever the backlog.
  *
- * A global doubly linked list of queued jobs in arrival order gives the
+ * A list of queued jobs in arrival order (linked-list.ts) gives the
  * `'drop-oldest'` policy its victim in O(1).
  *
  * Starting a job has two steps, so that user code never sees the pool half
@@ -30,6 +30,7 @@
 import type { BusEvent } from './event-map.js';
 import type { HandlerContext, HandlerEntry } from './handler-registry.js';
 import { IndexedHeap, type HeapEntry } from './indexed-heap.js';
+import { LinkedList } from './linked-list.js';
 import { thenOf, type ThenMethod } from './thenable.js';
 
 /** Why a job was dropped. */
@@ -170,14 +171,13 @@ export class HandlerPool {
   readonly #events: PoolEvents;
   /** Handlers with a job allowed to start, by that job's sequence number. */
   readonly #ready = new IndexedHeap<HandlerEntry>();
-  /** Most recently called running job (running jobs form a list through prev/next). */
-  #lastStarted: Job | undefined;
-  #oldest: Job | undefined;
-  #newest: Job | undefined;
+  /** Queued jobs in arrival order (the `'drop-oldest'` victim is the head). */
+  readonly #queue = new LinkedList<Job>();
+  /** Jobs running now, in the order they were called. */
+  readonly #running = new LinkedList<Job>();
   #seq = 0;
-  /** Jobs assigned a slot and not yet called, in assignment order (linked through prev/next). */
-  #startHead: Job | undefined;
-  #startTail: Job | undefined;
+  /** Jobs assigned a slot and not yet called, in assignment order. */
+  readonly #starting = new LinkedList<Job>();
   #calling = false;
   #holds = 0;
 
@@ -242,8 +242,8 @@ export class HandlerPool {
   /** Takes the `count` oldest queued jobs out (the `'drop-oldest'` policy); the caller reports them. */
   evictOldest(count: number): Job[] {
     const evicted: Job[] = [];
-    for (let i = 0; i < count && this.#oldest !== undefined; i++) {
-      const job = this.#oldest;
+    for (let i = 0; i < count && this.#queue.head !== undefined; i++) {
+      const job = this.#queue.head;
       this.#removeQueued(job);
       evicted.push(job);
     }
@@ -262,7 +262,7 @@ export class HandlerPool {
         dropped.push(job);
       }
     }
-    for (let job = this.#startHead; job !== undefined; ) {
+    for (let job = this.#starting.head; job !== undefined; ) {
       const next = job.next;
       if (job.handler === handler) {
         this.#unassign(job);
@@ -277,13 +277,13 @@ export class HandlerPool {
   /** Discards every job that has not started and aborts the signal of every running one. */
   cancelAll(reason: unknown): void {
     const dropped: Job[] = [];
-    while (this.#oldest !== undefined) {
-      const job = this.#oldest;
+    while (this.#queue.head !== undefined) {
+      const job = this.#queue.head;
       this.#removeQueued(job);
       dropped.push(job);
     }
-    while (this.#startHead !== undefined) {
-      const job = this.#startHead;
+    while (this.#starting.head !== undefined) {
+      const job = this.#starting.head;
       this.#unassign(job);
       dropped.push(job);
     }
@@ -291,15 +291,15 @@ export class HandlerPool {
     // Aborting runs the handlers' abort listeners, which may make a job end
     // (and leave the list) at once: walk a copy.
     const running: Job[] = [];
-    for (let job = this.#lastStarted; job !== undefined; job = job.prev) running.push(job);
+    for (let job = this.#running.head; job !== undefined; job = job.next) running.push(job);
     for (const job of running) job.cancel(reason);
   }
 
   /** The names of the handlers with a job running now (for close timeout messages). */
   runningHandlers(): Array<string | undefined> {
     const names: Array<string | undefined> = [];
-    for (let job = this.#lastStarted; job !== undefined; job = job.prev) names.push(job.handler.name);
-    return names.reverse();
+    for (let job = this.#running.head; job !== undefined; job = job.next) names.push(job.handler.name);
+    return names;
   }
 
   /**
@@ -313,7 +313,7 @@ export class HandlerPool {
   /** Ends a {@link hold}; the last one calls what got a slot meanwhile. */
   release(): void {
     // Most publishes give no job a slot: then there is nothing to call.
-    if (--this.#holds === 0 && (this.#startHead !== undefined || this.#ready.size > 0)) this.pump();
+    if (--this.#holds === 0 && (this.#starting.head !== undefined || this.#ready.size > 0)) this.pump();
   }
 
   /**
@@ -332,8 +332,8 @@ export class HandlerPool {
       // Waiting producers go first: their events were emitted before any
       // event a handler called below publishes.
       this.#events.roomFreed();
-      for (let job = this.#startHead; job !== undefined; job = this.#startHead) {
-        this.#unlinkStarting(job);
+      for (let job = this.#starting.head; job !== undefined; job = this.#starting.head) {
+        this.#starting.remove(job);
         this.#call(job);
       }
     } finally {
@@ -365,10 +365,7 @@ export class HandlerPool {
     const job = new Job(this.#seq++, event, lane, scope);
     lane.push(job);
     this.queued++;
-    job.prev = this.#newest;
-    if (this.#newest === undefined) this.#oldest = job;
-    else this.#newest.next = job;
-    this.#newest = job;
+    this.#queue.push(job);
     // A newer job never becomes a lane's head unless the lane was empty.
     if (lane.size === 1 && lane.running < lane.limit) {
       lane.due = job.seq;
@@ -385,7 +382,7 @@ export class HandlerPool {
     if (lane.head !== job) throw new Error('rxbus internal error: a queued job left its lane out of order.');
     lane.shift();
     this.queued--;
-    this.#unlink(job);
+    this.#queue.remove(job);
     if (lane.slot >= 0) {
       handler.lanes.remove(lane);
       if (lane.size > 0) {
@@ -395,14 +392,6 @@ export class HandlerPool {
     }
     this.#releaseLane(lane);
     this.#refresh(handler);
-  }
-
-  #unlink(job: Job): void {
-    if (job.prev === undefined) this.#oldest = job.next;
-    else job.prev.next = job.next;
-    if (job.next === undefined) this.#newest = job.prev;
-    else job.next.prev = job.prev;
-    job.prev = job.next = undefined;
   }
 
   /** A key's bookkeeping is freed when its last job ends. */
@@ -432,7 +421,7 @@ export class HandlerPool {
     const lane = handler.lanes.peek()!;
     const job = lane.shift();
     this.queued--;
-    this.#unlink(job);
+    this.#queue.remove(job);
     lane.running++;
     handler.running++;
     this.running++;
@@ -446,23 +435,12 @@ export class HandlerPool {
       handler.lanes.remove(lane);
     }
     this.#refresh(handler);
-    job.prev = this.#startTail;
-    if (this.#startTail === undefined) this.#startHead = job;
-    else this.#startTail.next = job;
-    this.#startTail = job;
-  }
-
-  #unlinkStarting(job: Job): void {
-    if (job.prev === undefined) this.#startHead = job.next;
-    else job.prev.next = job.next;
-    if (job.next === undefined) this.#startTail = job.prev;
-    else job.next.prev = job.prev;
-    job.prev = job.next = undefined;
+    this.#starting.push(job);
   }
 
   /** Gives back the slot of an assigned job that will not be called (dropped before its start). */
   #unassign(job: Job): void {
-    this.#unlinkStarting(job);
+    this.#starting.remove(job);
     job.assigned = false;
     this.#freeSlot(job);
   }
@@ -484,9 +462,7 @@ export class HandlerPool {
   #call(job: Job): void {
     const context = new JobContext();
     job.context = context;
-    job.prev = this.#lastStarted;
-    if (this.#lastStarted !== undefined) this.#lastStarted.next = job;
-    this.#lastStarted = job;
+    this.#running.push(job);
     const scope = job.scope;
     let result: unknown;
     try {
@@ -526,10 +502,7 @@ export class HandlerPool {
     if (job.context === undefined || !job.assigned) return; // settled twice by a misbehaving thenable
     job.context = undefined;
     job.assigned = false;
-    if (job.next === undefined) this.#lastStarted = job.prev;
-    else job.next.prev = job.prev;
-    if (job.prev !== undefined) job.prev.next = job.next;
-    job.prev = job.next = undefined;
+    this.#running.remove(job);
     this.#freeSlot(job);
     this.#events.settled(job, failed, error);
     this.pump();
