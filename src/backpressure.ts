@@ -158,15 +158,28 @@ export class EmitterQueue {
   /**
    * Rejects the waiting emitters for which `check` returns an error (their
    * event can never fit, say, after another handler was added), so they do
-   * not block the line. Runs no user code besides the rejections' own.
+   * not block the line. Called from `on()`: the emitters behind them are
+   * served a microtask later, not inside the caller's `on()`, so no event is
+   * published (and no subscriber runs) from there.
    */
   rejectWhere(check: (type: string) => Error | undefined): void {
-    for (let emitter = this.#line.head; emitter !== undefined; ) {
-      const next = emitter.next;
-      const error = check(emitter.type);
-      if (error !== undefined) this.settle(emitter, error);
-      emitter = next;
+    let rejected = false;
+    const serving = this.#serving;
+    this.#serving = true; // settle() must not serve from here
+    try {
+      for (let emitter = this.#line.head; emitter !== undefined; ) {
+        const next = emitter.next;
+        const error = check(emitter.type);
+        if (error !== undefined) {
+          this.settle(emitter, error);
+          rejected = true;
+        }
+        emitter = next;
+      }
+    } finally {
+      this.#serving = serving;
     }
+    if (rejected) queueMicrotask(() => this.serve());
   }
 
   /** Rejects every waiting emitter and refuses to serve again (the bus closed). */

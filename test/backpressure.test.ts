@@ -172,3 +172,24 @@ describe('bus.emit when a handler is added while it waits', () => {
     expect((waiting.error as Error).message).toMatch(/can ever hold/);
   });
 });
+
+describe('bus.emit when on() rejects a waiting emit that can never fit', () => {
+  it('publishes the emit behind it after on() returned, not inside it', async () => {
+    const bus = createBus<Events>({ concurrency: 1, capacity: 0 });
+    const gate = deferred();
+    bus.on('busy', () => gate.promise);
+    bus.on('x', () => undefined);
+    bus.publish('busy');
+    const seen: string[] = [];
+    bus.events$('**').subscribe((e) => seen.push(e.type));
+    const big = observe(bus.emit('x', 1));
+    const small = observe(bus.emit('y', 2)); // no handler: fits as soon as it is the head
+    bus.on('x', () => undefined); // 'x' now needs 2 jobs: never fits
+    expect(seen).toEqual([]); // nothing published inside on()
+    await flush();
+    expect(big.status).toBe('rejected');
+    expect(small.status).toBe('fulfilled');
+    expect(seen).toEqual(['y']);
+    gate.resolve();
+  });
+});
