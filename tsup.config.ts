@@ -7,6 +7,9 @@ export default defineConfig({
     testing: 'src/testing/index.ts',
     'testing-vitest': 'src/testing/vitest.ts',
     nats: 'src/nats/index.ts',
+    redis: 'src/redis/index.ts',
+    nestjs: 'src/nestjs/index.ts',
+    angular: 'src/angular/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -18,6 +21,15 @@ export default defineConfig({
   treeshake: true,
   target: 'es2022',
   // Peers are the user's: never bundled. vitest is loaded only by
-  // rxbus/testing/vitest, the NATS client only by rxbus/nats.
-  external: ['rxjs', 'vitest', '@nats-io/transport-node', '@nats-io/jetstream', '@standard-schema/spec'],
+  // rxbus/testing/vitest, each framework or broker client only by its own entry.
+  external: [
+    'rxjs',
+    'vitest',
+    '@nats-io/transport-node',
+    '@nats-io/jetstream',
+    '@standard-schema/spec',
+    'ioredis',
+    /^@nestjs\//,
+    /^@angular\//,
+  ],
 });

@@ -10,6 +10,9 @@ export default defineConfig({
     alias: [
       { find: /^rxbus\/operators$/, replacement: here('./operators/index.ts') },
       { find: /^rxbus\/nats$/, replacement: here('./src/nats/index.ts') },
+      { find: /^rxbus\/redis$/, replacement: here('./src/redis/index.ts') },
+      { find: /^rxbus\/nestjs$/, replacement: here('./src/nestjs/index.ts') },
+      { find: /^rxbus\/angular$/, replacement: here('./src/angular/index.ts') },
       { find: /^rxbus\/testing\/vitest$/, replacement: here('./src/testing/vitest.ts') },
       { find: /^rxbus\/testing$/, replacement: here('./src/testing/index.ts') },
       { find: /^rxbus$/, replacement: here('./src/index.ts') },

@@ -1,0 +1,2 @@
+// rxbus/nestjs: filled in by its issue; the entry is wired (tsup, exports, vitest and tsconfig paths) so it builds from day one.
+export {};
