@@ -1,3 +1,8 @@
+/**
+ * `rxbus/operators`: RxJS operators usable on any Observable (`ofType`, `matching`, `waitFor`, `rateLimit`, `boundedMerge`, abort helpers).
+ *
+ * @module rxbus/operators
+ */
 export { boundedMerge, type BoundedMergeDropReason, type BoundedMergeOptions, type BoundedMergeOverflow } from './bounded-merge.js';
 export { fromAbortSignal } from './from-abort-signal.js';
 export { matching } from './matching.js';

@@ -212,6 +212,7 @@ export interface Bus<E extends EventMap, N extends EventMap = PublicEvents<E>> {
    * ```
    */
   events$(): Observable<EventOf<N>>;
+  /** Only the events whose type matches `pattern` (an exact type, `*` or `**` segments). */
   events$<P extends string>(pattern: P & KnownPattern<N, P>): Observable<EventMatching<N, P>>;
 
   /**
@@ -353,6 +354,7 @@ export interface Bus<E extends EventMap, N extends EventMap = PublicEvents<E>> {
    * ```
    */
   track(): () => void;
+  /** Tracks `promise` until it settles; returns a new promise that settles the same way (await or catch that one). */
   track<T>(promise: PromiseLike<T>): PromiseLike<T>;
 
   /**

@@ -1,3 +1,8 @@
+/**
+ * `rxbus`: the core. `createBus`, `createCoordinator`, the error classes and the types they use.
+ *
+ * @module rxbus
+ */
 export {
   createBus,
   type AnyEvents,

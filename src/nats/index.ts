@@ -1,3 +1,8 @@
+/**
+ * `rxbus/nats`: `bridge(bus, connection, options)` joins local buses over NATS core or JetStream.
+ *
+ * @module rxbus/nats
+ */
 export { bridge, type NatsBridge } from './bridge.js';
 export { ensureStream, type EnsureStreamOptions } from './stream.js';
 export type { JetStreamBridgeOptions, NatsBridgeOptions } from './options.js';

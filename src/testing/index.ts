@@ -1,3 +1,8 @@
+/**
+ * `rxbus/testing`: a test bus on virtual time, `record`, `expectEvent`, runner-free matchers and leak checks.
+ *
+ * @module rxbus/testing
+ */
 export { VirtualScheduler } from './virtual-scheduler.js';
 export { createTestBus, type TestBus, type TestBusOptions } from './test-bus.js';
 export { record, type Recorder } from './recorder.js';

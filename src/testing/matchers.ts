@@ -142,6 +142,7 @@ const NO_PENDING_WORK: readonly PendingWorkKind[] = [...SETTLED, 'waiters', 'pen
  * ```
  */
 export const busMatchers = {
+  /** Passes when `received` (a bus or test bus) published an event of `pattern` whose payload fits `matcher`. */
   toHavePublished(this: MatcherContext, received: unknown, pattern: string, matcher?: Matcher<unknown, BusEvent>): MatcherResult {
     const events = publishedBy(received, 'toHavePublished');
     const compiledPattern = compilePattern(pattern);
@@ -161,6 +162,7 @@ export const busMatchers = {
     };
   },
 
+  /** Passes when exactly `times` events of `pattern` were published. */
   toHavePublishedTimes(this: MatcherContext, received: unknown, pattern: string, times: number): MatcherResult {
     const events = publishedBy(received, 'toHavePublishedTimes');
     if (!Number.isInteger(times) || times < 0) {
@@ -179,14 +181,17 @@ export const busMatchers = {
     };
   },
 
+  /** Passes when no job is queued or running, no emitter waits and no tracked work is pending. */
   toBeSettled(this: MatcherContext, received: unknown): MatcherResult {
     return workCheck(this, received, 'toBeSettled', SETTLED, 'nothing queued, running, waiting in emit() or tracked');
   },
 
+  /** Passes when no `waitFor` / `waitFor$` is pending. */
   toHaveNoWaiters(this: MatcherContext, received: unknown): MatcherResult {
     return workCheck(this, received, 'toHaveNoWaiters', ['waiters'], 'no pending waiter');
   },
 
+  /** Passes when nothing at all is pending: waiters, subscriptions, jobs, emitters, requests, tracked work, timers. */
   toHaveNoPendingWork(this: MatcherContext, received: unknown): MatcherResult {
     return workCheck(this, received, 'toHaveNoPendingWork', NO_PENDING_WORK, 'no handler job, emitter, tracked work, waiter, request or timer');
   },

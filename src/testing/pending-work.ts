@@ -37,6 +37,7 @@ export type PendingWork = Readonly<Record<PendingWorkKind, number>>;
  * ```
  */
 export interface InspectableBus {
+  /** The counters the leak checks read (`waiters`, `subscriptions`, `queued`, …). */
   stats(): BusStats;
 }
 

@@ -9,6 +9,8 @@
  *
  * A thin adapter: the matchers themselves are `busMatchers` from
  * `rxbus/testing`, which never loads vitest.
+ *
+ * @module rxbus/testing/vitest
  */
 import { expect } from 'vitest';
 import { busMatchers, type BusMatchers } from './matchers.js';
