@@ -10,13 +10,13 @@
  * fresh; run `npm run build` first when running this file alone.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { assertFreshBuild, repositoryRoot as root } from '../support/built-package.js';
 import { collectSamples, extractSamples, sampleFileName, type Sample } from './samples.js';
 
-const root = join(import.meta.dirname, '..', '..');
 const outDir = join(root, '.doc-samples');
 /** Generous: a runnable sample must finish "within a few seconds", on a busy 2-core machine. */
 const runTimeoutMs = 20_000;
@@ -26,27 +26,6 @@ const parallelRuns = 3;
 const samples = collectSamples(root);
 const checked = samples.filter((s) => s.mode !== 'fragment');
 const diagnostics = new Map<string, string[]>();
-
-/** Newest modification time under a directory (sources), to detect a stale build. */
-function newest(dir: string): number {
-  let latest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith('.ts')) latest = Math.max(latest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return latest;
-}
-
-function assertFreshBuild(): void {
-  let built: number;
-  try {
-    built = statSync(join(root, 'dist', 'index.d.ts')).mtimeMs;
-  } catch {
-    throw new Error('dist/ is missing: the doc samples are checked against the built package. Run `npm run build` (npm test does).');
-  }
-  if (Math.max(newest(join(root, 'src')), newest(join(root, 'operators'))) > built) {
-    throw new Error('dist/ is older than the sources: run `npm run build` (npm test builds before the unit tests).');
-  }
-}
 
 /** One program for all samples: one type-check pass, and the emitted .js is what node runs. */
 function typeCheckAndEmit(): void {
