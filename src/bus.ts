@@ -480,8 +480,21 @@ class EventBus {
     // re-checks `closed` after key functions, and emitters are refused.
     this.#closed = true;
     this.#dispatcher.closed = true;
-    this.#emitters.rejectAll(new BusClosedError('keep waiting in emit()'));
-    this.#waiters.failAll(new BusClosedError('keep waiting'));
+    // Producers still waiting here are usually an `emit()` loop that was never
+    // awaited (no backpressure); the message says so, since the rejection
+    // surfaces far from that loop, often as an unhandled rejection.
+    const emitters = this.#emitters.size;
+    this.#emitters.rejectAll(
+      new BusClosedError(
+        'keep waiting in emit()',
+        `${emitters} emit() call(s) were still waiting for queue room when close() was called, and none of their events was published. ` +
+          'If a loop calls emit() without awaiting it, it has no backpressure: await each emit() (or catch its rejection), ' +
+          'and call close() after the last producer is done.',
+      ),
+    );
+    this.#waiters.failAll(
+      new BusClosedError('keep waiting', 'A waitFor() still pending at close() rejects with this error: await or catch every waitFor(), or abort it with its signal before closing.'),
+    );
     this.#requests.rejectAll(new BusClosedError('wait for a reply'));
     this.#streams.complete();
     const pool = this.#pool;

@@ -107,9 +107,15 @@ export class BusClosedError extends RxBusError {
   override name = 'BusClosedError';
   /** What was attempted, e.g. `publish('order.created')`. */
   readonly operation: string;
-  constructor(operation: string) {
+  /**
+   * @param operation what was attempted, e.g. `publish('order.created')`.
+   * @param advice what to do, when the caller knows better than the generic
+   *   advice (e.g. emitters that were still waiting when the bus closed).
+   */
+  constructor(operation: string, advice?: string) {
     super(
-      safeText`Cannot ${operation}: the bus is closed. Create a new bus, or make sure close() runs only after the last producer is done.`,
+      safeText`Cannot ${operation}: the bus is closed. ` +
+        (advice ?? 'Create a new bus, or make sure close() runs only after the last producer is done.'),
     );
     this.operation = operation;
   }

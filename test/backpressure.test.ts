@@ -61,6 +61,8 @@ describe('bus.emit', () => {
     await flush();
     expect(emits.map((e) => e.status)).toEqual(['rejected', 'rejected', 'rejected']);
     for (const e of emits) expect(e.error).toBeInstanceOf(BusClosedError);
+    // The rejection surfaces far from the producer loop: the message names the cause.
+    expect((emits[0]!.error as Error).message).toMatch(/3 emit\(\) call\(s\) were still waiting for queue room .* await each emit\(\)/);
     expect(seen).toEqual([]);
     expect(bus.stats().published).toBe(1);
   });
