@@ -10,7 +10,9 @@
  * - ```` ```ts fragment ```` neither: a partial snippet that is not a program.
  *
  * Any other word after `ts` is an error, so a typo in a marker cannot quietly
- * turn a sample off.
+ * turn a sample off. Samples are compiled as a user's strict `nodenext` project
+ * with decorators as NestJS and Angular apps use them (`experimentalDecorators`,
+ * `emitDecoratorMetadata`), each sample a module of its own.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
