@@ -4,7 +4,7 @@ import { Test } from '@nestjs/testing';
 import type { Bus, BusEvent, HandlerContext } from 'rxbus';
 import { getBusToken, OnBusEvent, RxBusModule } from 'rxbus/nestjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deferred } from '../support/async.js';
+import { deferred, type Deferred } from '../support/async.js';
 import { CaptureLogger } from './capture-logger.js';
 
 type Events = { 'order.created': { id: number; customer: string }; 'order.paid': { id: number }; fail: { n: number } };
@@ -63,7 +63,7 @@ describe('@OnBusEvent', () => {
   });
 
   it('applies concurrency and key: one job per customer at a time, at most 2 in all', async () => {
-    const gates = new Map<number, ReturnType<typeof deferred>>();
+    const gates = new Map<number, Deferred<void>>();
     const log: string[] = [];
     @Injectable()
     class Orders {
