@@ -1,0 +1,10 @@
+/** The event map of the test app. */
+import type { Request } from 'rxbus';
+
+export type AppEvents = {
+  'order.placed': { id: string };
+  'order.confirmed': { id: string; requestId: string | undefined; pid: number };
+  'job.slow': { n: number };
+  'job.fail': { n: number };
+  'math.double': Request<{ n: number }, { doubled: number; requestId: string | undefined }>;
+};
