@@ -7,4 +7,3 @@ export type { HandleRequestOptions, OnBusEventOptions } from './bindings.js';
 export { InjectBus } from './inject-bus.js';
 export { getBusToken } from './tokens.js';
 export { DuplicateRequestHandlerError } from './errors.js';
-export { RxBusLifecycle } from './bus-lifecycle.js';

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SHARED, sharedServerUp, uniquePrefix } from '../nats/server.js';
 import { AppProcess, bundleApp, VARIANTS } from './app-process.js';
 
 async function json(url: string, init?: RequestInit): Promise<{ status: number; body: any }> {
@@ -79,5 +80,31 @@ describe.each(VARIANTS)('a real Nest application process: $name', (variant) => {
     } finally {
       await doomed.stop();
     }
+  });
+});
+
+const natsUp = await sharedServerUp();
+
+describe.skipIf(!natsUp)('two Nest application processes over rxbus/nats', () => {
+  const apps: AppProcess[] = [];
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.stop()));
+  });
+
+  it('answers an HTTP request in one process with an event a handler published in the other', async () => {
+    const file = await bundleApp(VARIANTS[0]!);
+    const env = { NATS_URL: SHARED, NATS_PREFIX: uniquePrefix('nest') };
+    const [front, worker] = await Promise.all([AppProcess.start(file, { ...env, ROLE: 'front' }), AppProcess.start(file, { ...env, ROLE: 'worker' })]);
+    apps.push(front, worker);
+    expect(front.output).toContain('bridged');
+    expect(worker.output).toContain('bridged');
+    const replies = await Promise.all(['r1', 'r2', 'r3'].map((id) => json(`${front.url}/remote/${id}`, { method: 'POST' })));
+    expect(replies).toEqual(['r1', 'r2', 'r3'].map((id) => ({ status: 201, body: { id, pid: worker.child.pid } })));
+    expect(worker.child.pid).not.toBe(front.child.pid);
+    for (const app of [front, worker]) app.child.kill('SIGTERM');
+    expect(await Promise.all([front.exited, worker.exited])).toEqual([
+      { code: 0, signal: null },
+      { code: 0, signal: null },
+    ]);
   });
 });

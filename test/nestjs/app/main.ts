@@ -11,6 +11,7 @@ import { ClsModule } from 'nestjs-cls';
 import { RxBusModule } from 'rxbus/nestjs';
 import type { IncomingMessage } from 'node:http';
 import { OrderHandlers } from './handlers.js';
+import { NatsLink, RemoteWorker } from './nats-link.js';
 import { OrdersController } from './orders.controller.js';
 
 @Module({
@@ -22,7 +23,7 @@ import { OrdersController } from './orders.controller.js';
     RxBusModule.forRoot({ concurrency: Number(process.env.CONCURRENCY ?? 4), drainTimeout: Number(process.env.DRAIN_TIMEOUT ?? 10_000) }),
   ],
   controllers: [OrdersController],
-  providers: [OrderHandlers],
+  providers: [OrderHandlers, NatsLink, ...(process.env.ROLE === 'worker' ? [RemoteWorker] : [])],
 })
 class AppModule {}
 

@@ -21,6 +21,13 @@ export class OrdersController {
     return reply.payload;
   }
 
+  @Post('remote/:id')
+  async remote(@Param('id') id: string) {
+    const reply = this.bus.waitFor('remote.confirmed', { id }, { timeout: 20_000 });
+    this.bus.publish('remote.placed', { id });
+    return (await reply).payload;
+  }
+
   @Post('slow/:count')
   slow(@Param('count') count: string) {
     for (let n = 1; n <= Number(count); n++) refusedWhenClosed(() => this.bus.publish('job.slow', { n }));
