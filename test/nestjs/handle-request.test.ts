@@ -1,24 +1,18 @@
-import { Inject, Injectable, Scope } from '@nestjs/common';
+import { Inject, Injectable, Scope, type Provider } from '@nestjs/common';
 import { REQUEST } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { createBus, DuplicateResponderError, type Bus, type HandlerContext, type Request } from 'rxbus';
 import { DuplicateRequestHandlerError, getBusToken, HandleRequest, OnBusEvent, RxBusModule } from 'rxbus/nestjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { closeAfterTest, startApp } from './testing-app.js';
 
 type Events = {
   'user.get': Request<{ id: string }, { id: string; name: string }>;
   'user.count': Request<undefined, number>;
   'user.seen': { id: string };
 };
-const closers: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
-
-async function start(providers: unknown[]) {
-  const app = await Test.createTestingModule({ imports: [RxBusModule.forRoot({})], providers: providers as never[] }).compile();
-  closers.push(() => app.close());
-  await app.init();
+async function start(providers: Provider[]) {
+  const app = await startApp({ imports: [RxBusModule.forRoot({})], providers });
   return { app, bus: app.get<Bus<Events>>(getBusToken()) };
 }
 
@@ -69,7 +63,7 @@ describe('@HandleRequest', () => {
     }
     const app = await Test.createTestingModule({ imports: [RxBusModule.forRoot({})], providers: [UsersA, UsersB] }).compile();
     // A failed init makes app.close() rethrow it: close the bus itself.
-    closers.push(() => app.get<Bus<Events>>(getBusToken()).close());
+    closeAfterTest(() => app.get<Bus<Events>>(getBusToken()).close());
     const error = await app.init().then(
       () => undefined,
       (e: unknown) => e,
@@ -92,12 +86,7 @@ describe('@HandleRequest', () => {
         return 2;
       }
     }
-    const app = await Test.createTestingModule({
-      imports: [RxBusModule.forRoot({}), RxBusModule.forRoot({ name: 'audit' })],
-      providers: [Users],
-    }).compile();
-    closers.push(() => app.close());
-    await app.init();
+    const app = await startApp({ imports: [RxBusModule.forRoot({}), RxBusModule.forRoot({ name: 'audit' })], providers: [Users] });
     await expect(app.get<Bus<Events>>(getBusToken()).request('user.count', undefined)).resolves.toBe(1);
     await expect(app.get<Bus<Events>>(getBusToken('audit')).request('user.count', undefined)).resolves.toBe(2);
   });
@@ -129,7 +118,7 @@ describe('@HandleRequest', () => {
       .overrideProvider(getBusToken())
       .useValue(bus)
       .compile();
-    closers.push(() => bus.close());
+    closeAfterTest(() => bus.close());
     await expect(app.init()).rejects.toBeInstanceOf(DuplicateResponderError);
   });
 

@@ -3,21 +3,10 @@ import { Test } from '@nestjs/testing';
 import type { Bus } from 'rxbus';
 import { getBusToken, InjectBus, OnBusEvent, RxBusModule } from 'rxbus/nestjs';
 import { VirtualScheduler } from 'rxbus/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { startApp } from './testing-app.js';
 
 type Events = { 'order.created': { id: number }; 'audit.entry': { what: string } };
-const closers: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
-
-async function start(metadata: Parameters<typeof Test.createTestingModule>[0]) {
-  const moduleRef = await Test.createTestingModule(metadata).compile();
-  closers.push(() => moduleRef.close());
-  await moduleRef.init();
-  return moduleRef;
-}
-
 @Injectable()
 class Orders {
   constructor(@InjectBus() readonly bus: Bus<Events>) {}
@@ -26,7 +15,7 @@ class Orders {
 describe('RxBusModule.forRoot', () => {
   it('creates one bus with the options given and injects it by @InjectBus() and getBusToken()', async () => {
     const scheduler = new VirtualScheduler();
-    const app = await start({ imports: [RxBusModule.forRoot({ scheduler, history: 3 })], providers: [Orders] });
+    const app = await startApp({ imports: [RxBusModule.forRoot({ scheduler, history: 3 })], providers: [Orders] });
     const bus = app.get<Bus<Events>>(getBusToken());
     expect(app.get(Orders).bus).toBe(bus);
     // history: 3 and the virtual scheduler reached createBus.
@@ -46,7 +35,7 @@ describe('RxBusModule.forRoot', () => {
     @Module({ providers: [Orders] })
     class FeatureModule {}
     await expect(Test.createTestingModule({ imports: [RxBusModule.forRoot({}), FeatureModule] }).compile()).rejects.toThrow(/rxbus:bus/);
-    const app = await start({ imports: [RxBusModule.forRoot({ isGlobal: true }), FeatureModule] });
+    const app = await startApp({ imports: [RxBusModule.forRoot({ isGlobal: true }), FeatureModule] });
     expect(app.get(Orders).bus).toBe(app.get(getBusToken()));
   });
 });
@@ -67,7 +56,7 @@ describe('RxBusModule.forRootAsync', () => {
         this.running--;
       }
     }
-    const app = await start({
+    const app = await startApp({
       imports: [
         RxBusModule.forRootAsync({ imports: [ConfigModule], inject: [CONFIG], useFactory: async (config: { concurrency: number }) => ({ ...config }) }),
       ],
@@ -96,7 +85,7 @@ describe('a second bus', () => {
         this.seen.push(`main:${what}`);
       }
     }
-    const app = await start({ imports: [RxBusModule.forRoot({}), RxBusModule.forRootAsync({ name: 'audit', useFactory: () => ({}) })], providers: [Audit] });
+    const app = await startApp({ imports: [RxBusModule.forRoot({}), RxBusModule.forRootAsync({ name: 'audit', useFactory: () => ({}) })], providers: [Audit] });
     const audit = app.get(Audit);
     expect(audit.audit).toBe(app.get(getBusToken('audit')));
     expect(audit.audit).not.toBe(audit.main);
@@ -133,7 +122,7 @@ describe('early events', () => {
     class PublisherModule {}
     @Module({ imports: [RxBusModule.forRoot({})], providers: [Listener] })
     class ListenerModule {}
-    const app = await start({ imports: [PublisherModule, ListenerModule] });
+    const app = await startApp({ imports: [PublisherModule, ListenerModule] });
     await app.get<Bus<Events>>(getBusToken()).settled();
     expect(seen).toEqual([1, 2]);
   });
@@ -155,7 +144,7 @@ describe('early events', () => {
     class DeepModule {}
     @Module({ imports: [DeepModule] })
     class MiddleModule {}
-    const app = await start({ imports: [MiddleModule, RxBusModule.forRoot({ isGlobal: true })] });
+    const app = await startApp({ imports: [MiddleModule, RxBusModule.forRoot({ isGlobal: true })] });
     await app.get<Bus<Events>>(getBusToken()).settled();
     expect(seen).toEqual([7]);
   });

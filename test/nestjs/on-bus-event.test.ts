@@ -1,24 +1,15 @@
-import { Inject, Injectable, Logger, Scope } from '@nestjs/common';
+import { Inject, Injectable, Logger, Scope, type Provider } from '@nestjs/common';
 import { REQUEST } from '@nestjs/core';
-import { Test } from '@nestjs/testing';
 import type { Bus, BusEvent, HandlerContext } from 'rxbus';
 import { getBusToken, OnBusEvent, RxBusModule } from 'rxbus/nestjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { startApp } from './testing-app.js';
 import { deferred, type Deferred } from '../support/async.js';
 import { CaptureLogger } from './capture-logger.js';
 
 type Events = { 'order.created': { id: number; customer: string }; 'order.paid': { id: number }; fail: { n: number } };
-const closers: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
-
-async function start(providers: unknown[], options: Parameters<typeof RxBusModule.forRoot>[0] = {}, logger?: CaptureLogger) {
-  const builder = Test.createTestingModule({ imports: [RxBusModule.forRoot(options)], providers: providers as never[] });
-  if (logger) builder.setLogger(logger);
-  const app = await builder.compile();
-  closers.push(() => app.close());
-  await app.init();
+async function start(providers: Provider[], options: Parameters<typeof RxBusModule.forRoot>[0] = {}, logger?: CaptureLogger) {
+  const app = await startApp({ imports: [RxBusModule.forRoot(options)], providers }, logger);
   return { app, bus: app.get<Bus<Events>>(getBusToken()) };
 }
 
