@@ -30,6 +30,14 @@ describe.each(VARIANTS)('a real Nest application process: $name', (variant) => {
     expect(doubled).toEqual({ status: 200, body: { doubled: 42, requestId: 'two' } });
   });
 
+  it('resolves a request-scoped handler per event, with the event as its REQUEST', async () => {
+    const first = await json(`${app.url}/scoped/1`, { method: 'POST' });
+    const second = await json(`${app.url}/scoped/2`, { method: 'POST' });
+    expect(first.body).toMatchObject({ n: 1, requestIsEvent: true });
+    expect(second.body).toMatchObject({ n: 2, requestIsEvent: true });
+    expect(second.body.instance).toBeGreaterThan(first.body.instance);
+  });
+
   it('serves 200 concurrent requests with at most 4 handlers running, each with its own reply and its own nestjs-cls request id', async () => {
     const ids = Array.from({ length: 200 }, (_, i) => `o${i}`);
     const replies = await Promise.all(ids.map((id) => json(`${app.url}/orders/${id}`, { method: 'POST', headers: { 'x-request-id': `req-${id}` } })));

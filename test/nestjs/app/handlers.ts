@@ -1,7 +1,8 @@
 /** The app's bus handlers: they count how many run at once and read the request's async context. */
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Scope } from '@nestjs/common';
+import { REQUEST } from '@nestjs/core';
 import { ClsService } from 'nestjs-cls';
-import type { Bus } from 'rxbus';
+import type { Bus, BusEvent } from 'rxbus';
 import { HandleRequest, InjectBus, OnBusEvent } from 'rxbus/nestjs';
 import type { AppEvents } from './events.js';
 
@@ -44,5 +45,23 @@ export class OrderHandlers {
   @HandleRequest('math.double')
   double({ n }: { n: number }) {
     return { doubled: n * 2, requestId: this.cls.getId() };
+  }
+}
+
+let instances = 0;
+
+/** Request-scoped: rxbus/nestjs resolves it per event, with the event as REQUEST. */
+@Injectable({ scope: Scope.REQUEST })
+export class PerEventHandler {
+  readonly instance = ++instances;
+
+  constructor(
+    @Inject(REQUEST) private readonly request: BusEvent,
+    @InjectBus() private readonly bus: Bus<AppEvents>,
+  ) {}
+
+  @OnBusEvent('scoped.ping')
+  pong({ n }: { n: number }, event: BusEvent) {
+    this.bus.publish('scoped.pong', { n, instance: this.instance, requestIsEvent: this.request === event });
   }
 }

@@ -10,7 +10,7 @@ import { NestFactory } from '@nestjs/core';
 import { ClsModule } from 'nestjs-cls';
 import { RxBusModule } from 'rxbus/nestjs';
 import type { IncomingMessage } from 'node:http';
-import { OrderHandlers } from './handlers.js';
+import { OrderHandlers, PerEventHandler } from './handlers.js';
 import { NatsLink, RemoteWorker } from './nats-link.js';
 import { OrdersController } from './orders.controller.js';
 
@@ -23,7 +23,7 @@ import { OrdersController } from './orders.controller.js';
     RxBusModule.forRoot({ concurrency: Number(process.env.CONCURRENCY ?? 4), drainTimeout: Number(process.env.DRAIN_TIMEOUT ?? 10_000) }),
   ],
   controllers: [OrdersController],
-  providers: [OrderHandlers, NatsLink, ...(process.env.ROLE === 'worker' ? [RemoteWorker] : [])],
+  providers: [OrderHandlers, PerEventHandler, NatsLink, ...(process.env.ROLE === 'worker' ? [RemoteWorker] : [])],
 })
 class AppModule {}
 

@@ -28,6 +28,13 @@ export class OrdersController {
     return (await reply).payload;
   }
 
+  @Post('scoped/:n')
+  async scoped(@Param('n') n: string) {
+    const reply = this.bus.waitFor('scoped.pong', { n: Number(n) }, { timeout: 20_000 });
+    refusedWhenClosed(() => this.bus.publish('scoped.ping', { n: Number(n) }));
+    return (await reply).payload;
+  }
+
   @Post('slow/:count')
   slow(@Param('count') count: string) {
     for (let n = 1; n <= Number(count); n++) refusedWhenClosed(() => this.bus.publish('job.slow', { n }));
