@@ -37,7 +37,12 @@ const definition = new ConfigurableModuleBuilder<RxBusModuleOptions>({ moduleNam
  * class AppModule {}
  * ```
  */
-export class RxBusModule extends definition.ConfigurableModuleClass {}
+export class RxBusModule extends definition.ConfigurableModuleClass {
+  /** The bus with `createBus` defaults when called without options. */
+  static override forRoot(options: RxBusModuleRootOptions = {}): DynamicModule {
+    return super.forRoot(options);
+  }
+}
 
 /** Options of {@link RxBusModule.forRoot}: the bus's options plus `isGlobal` and `name`. */
 export type RxBusModuleRootOptions = typeof definition.OPTIONS_TYPE;

@@ -26,6 +26,13 @@ describe('RxBusModule.forRoot', () => {
     expect(getBusToken()).toBe('rxbus:bus');
   });
 
+  it('takes no options at all: a bus with createBus defaults', async () => {
+    const app = await startApp({ imports: [RxBusModule.forRoot()], providers: [Orders] });
+    const bus = app.get<Bus<Events>>(getBusToken());
+    expect(app.get(Orders).bus).toBe(bus);
+    expect(bus.stats().published).toBe(0);
+  });
+
   it('refuses a bad drainTimeout when the bus is created, naming it', async () => {
     const compiled = Test.createTestingModule({ imports: [RxBusModule.forRoot({ drainTimeout: -1 })] }).compile();
     await expect(compiled).rejects.toThrow(/'drainTimeout'/);
