@@ -217,7 +217,7 @@ export class JobTimeoutError extends RxBusError {
 }
 
 /** What a bus still had pending when `settled({ timeout })` gave up. */
-export interface PendingWork {
+export interface UnsettledWork {
   /** Queued, running and overdue (past their `timeout`) jobs per handler name (`'(anonymous)'` for unnamed ones). */
   readonly handlers: ReadonlyArray<{ readonly handler: string; readonly queued: number; readonly running: number; readonly overdue: number }>;
   /** Producers waiting in `emit`/`deliver` for queue room. */
@@ -247,8 +247,8 @@ export class SettleTimeoutError extends RxBusError {
   /** How long settled() waited, in ms. */
   readonly timeout: number;
   /** What was still pending when it gave up. */
-  readonly pending: PendingWork;
-  constructor(details: { timeout: number; pending: PendingWork }) {
+  readonly pending: UnsettledWork;
+  constructor(details: { timeout: number; pending: UnsettledWork }) {
     const { timeout, pending } = details;
     const lines: string[] = [];
     for (const h of pending.handlers) {

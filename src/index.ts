@@ -54,7 +54,7 @@ export {
   WaitTimeoutError,
   type BridgeErrorReason,
   type NearMiss,
-  type PendingWork,
+  type UnsettledWork,
 } from './errors.js';
 export type {
   BusEvent,
