@@ -131,7 +131,8 @@ export type PatternSuggestions<E extends EventMap> = { [K in EventType<E>]: K | 
  */
 export type CheckedPattern<E extends EventMap, P extends string> = P extends string
   ? [TypesMatching<E, P>] extends [never]
-    ? PatternSuggestions<E>
+    ? // PatternSuggestions<E>, spelled out: through the alias, TypeScript would print its name, not the list.
+      { [K in EventType<E>]: K | WildcardsOf<K> }[EventType<E>] | '**'
     : P
   : never;
 
