@@ -442,7 +442,8 @@ export interface Bus<E extends EventMap, N extends EventMap = PublicEvents<E>> {
    * Stops giving pool slots to queued jobs, without closing: publishing
    * goes on queueing up to `capacity` (then the overflow policy applies,
    * and `emit` waits for room). Jobs already running finish. `stats().paused`
-   * says so. `close()` resumes the pool so that it can drain.
+   * says so. `close()` resumes the pool so that it can drain, and `pause()`
+   * does nothing once `close()` was called.
    *
    * @example
    * ```ts

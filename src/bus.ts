@@ -515,6 +515,8 @@ class EventBus {
   }
 
   pause(): void {
+    // A closing bus drains: pausing it would keep close() from ever resolving.
+    if (this.#closed) return;
     this.#pool.pause();
     this.#changed();
   }
