@@ -6,12 +6,16 @@ export {
   type BusStats,
   type CloseOptions,
   type DroppedJob,
+  type EmitArgs,
   type EmitOptions,
   type HandleOptions,
   type OnOptions,
   type RequestOptions,
   type OverflowPolicy,
+  type SettledOptions,
 } from './bus.js';
+export type { BusSubscription } from './disposable-subscription.js';
+export type { EventIterator, IterateOptions } from './iterate.js';
 export type { Delivery } from './delivery.js';
 export type { HandlerContext } from './handler-registry.js';
 export type { DropReason } from './pool.js';
@@ -39,17 +43,23 @@ export {
   DuplicateResponderError,
   HandlerError,
   HistoryGapError,
+  IteratorFullError,
+  JobTimeoutError,
   NoResponderError,
   QueueFullError,
   RemoteError,
   RequestTimeoutError,
   RxBusError,
+  SettleTimeoutError,
   WaitTimeoutError,
   type BridgeErrorReason,
   type NearMiss,
+  type UnsettledWork,
 } from './errors.js';
 export type {
   BusEvent,
+  CheckedPattern,
+  CheckedType,
   EventMap,
   EventMatching,
   EventOf,
@@ -57,12 +67,14 @@ export type {
   KnownPattern,
   PatternMatches,
   PayloadArgs,
+  PatternSuggestions,
   PayloadMatching,
   PublicEvents,
   ReplyOf,
   ReplyPayload,
   ReplyType,
   Request,
+  RequestEvent,
   RequestOf,
   RequestType,
   TypesMatching,
