@@ -1,5 +1,6 @@
 import { from, Observable, type ObservableInput, type OperatorFunction } from 'rxjs';
 import { BufferFullError } from '../src/errors.js';
+import { OVERFLOW_POLICIES, type OverflowPolicy } from '../src/overflow.js';
 import { RingBuffer } from '../src/ring-buffer.js';
 import { subscribeSource } from '../src/source-subscriber.js';
 import { assertCount, assertFunction, assertOneOf } from '../src/validate.js';
@@ -13,7 +14,7 @@ import { assertCount, assertFunction, assertOneOf } from '../src/validate.js';
  * const overflow: BoundedMergeOverflow = 'drop-oldest'; // keep the freshest values
  * ```
  */
-export type BoundedMergeOverflow = 'error' | 'drop-newest' | 'drop-oldest';
+export type BoundedMergeOverflow = OverflowPolicy;
 
 /**
  * Why {@link BoundedMergeOptions.onDrop} was called: the policy that dropped
@@ -25,7 +26,7 @@ export type BoundedMergeOverflow = 'error' | 'drop-newest' | 'drop-oldest';
  * const onDrop = (value: Job, reason: BoundedMergeDropReason) => metrics.increment(`jobs.dropped.${reason}`);
  * ```
  */
-export type BoundedMergeDropReason = 'drop-newest' | 'drop-oldest';
+export type BoundedMergeDropReason = Exclude<OverflowPolicy, 'error'>;
 
 /**
  * Options of {@link boundedMerge}; all optional, with the same defaults as
@@ -52,8 +53,6 @@ export interface BoundedMergeOptions<T> {
   /** Called with each dropped value and the policy that dropped it. If it throws, the output errors. */
   readonly onDrop?: (value: T, reason: BoundedMergeDropReason) => void;
 }
-
-const OVERFLOW_POLICIES = ['error', 'drop-newest', 'drop-oldest'] as const;
 
 /**
  * Like `mergeMap(project, concurrency)`, but the values waiting for a slot sit
