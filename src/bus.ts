@@ -47,11 +47,13 @@ import { RequestRegistry, type Responder } from './request.js';
 import { RingBuffer } from './ring-buffer.js';
 import { Shutdown } from './shutdown.js';
 import { StatsFeed } from './stats-feed.js';
+import { thenOf } from './thenable.js';
 import { TRANSPORT_PORT, type RemoteRequester, type ResponderListener, type TransportPort } from './transport/port.js';
 import {
   assertBoolean,
   assertCount,
   assertEventType,
+  assertFunction,
   assertOneOf,
   assertScheduler,
   assertSignal,
@@ -113,9 +115,7 @@ class EventBus {
     assertScheduler(scheduler);
     assertBoolean(asyncContext, 'asyncContext');
     const captureContext = asyncContext ? captureAsyncContext : undefined;
-    if (onError !== undefined && typeof onError !== 'function') {
-      throw new TypeError(`Expected 'onError' to be a function, got ${describeArgument(onError)}.`);
-    }
+    if (onError !== undefined) assertFunction(onError, 'onError');
     this.#capacity = capacity;
     this.#cursors = new CursorBook(history);
     this.#overflow = overflow;
@@ -480,7 +480,7 @@ class EventBus {
 
   track<T>(promise?: PromiseLike<T>): (() => void) | Promise<T> {
     if (arguments.length === 0) return this.#life.track();
-    if (promise === null || typeof promise !== 'object' || typeof (promise as PromiseLike<T>).then !== 'function') {
+    if (promise === undefined || thenOf(promise) === undefined) {
       throw new TypeError(`Expected bus.track() to get nothing or a promise, got ${describeArgument(promise)}.`);
     }
     return this.#life.trackPromise(promise);

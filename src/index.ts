@@ -79,6 +79,7 @@ export type {
   RequestType,
   TypesMatching,
 } from './event-map.js';
-export { compileMatcher, type CompiledMatcher, type FieldMatcher, type Matcher, type MatchPredicate, type ObjectMatcher } from './matcher.js';
-export { compilePattern, type CompiledPattern } from './pattern.js';
+// The matcher and pattern compilers stay internal: `matching` and `ofType`
+// (rxbus/operators) are their public form, with the same semantics.
+export type { FieldMatcher, Matcher, MatchPredicate, ObjectMatcher } from './matcher.js';
 export type { Cursor, WaitForOptions } from './waiter.js';
