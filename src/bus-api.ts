@@ -268,6 +268,7 @@ export interface Bus<E extends EventMap, N extends EventMap = PublicEvents<E>> {
    * ```
    */
   iterate(options?: IterateOptions): EventIterator<EventOf<N>>;
+  /** Only the events of `pattern` (or of any pattern of an array), for `for await`. */
   iterate<P extends string>(
     pattern: CheckedPattern<N, P> | readonly CheckedPattern<N, P>[],
     options?: IterateOptions,

@@ -60,9 +60,11 @@ export interface IterateOptions {
 export interface EventIterator<Ev extends BusEvent = BusEvent> extends AsyncIterableIterator<Ev> {
   /** Events dropped by the `'drop-newest'` / `'drop-oldest'` policy so far. */
   readonly dropped: number;
+  /** The next event, once one arrives; `{ done: true }` once the iteration is over. */
   next(): Promise<IteratorResult<Ev, undefined>>;
   /** Stops listening and drops the buffer (what `break` calls). */
   return(): Promise<IteratorResult<Ev, undefined>>;
+  /** The iterator itself, so that `for await` can use it. */
   [Symbol.asyncIterator](): EventIterator<Ev>;
 }
 

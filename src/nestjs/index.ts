@@ -1,4 +1,8 @@
-// rxbus/nestjs: the bus as a NestJS module, decorated handlers and responders, and a drain on shutdown.
+/**
+ * `rxbus/nestjs`: the bus as a NestJS module, decorated handlers and responders, and a drain on shutdown.
+ *
+ * @module rxbus/nestjs
+ */
 export { RxBusModule, type RxBusModuleAsyncOptions, type RxBusModuleRootOptions } from './module.js';
 export type { RxBusModuleExtras, RxBusModuleOptions } from './options.js';
 export { OnBusEvent } from './on-bus-event.js';

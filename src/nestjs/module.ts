@@ -42,6 +42,11 @@ export class RxBusModule extends definition.ConfigurableModuleClass {
   static override forRoot(options: RxBusModuleRootOptions = {}): DynamicModule {
     return super.forRoot(options);
   }
+
+  /** The bus with options from `useFactory` / `useClass` / `useExisting` (with `inject` and `imports`), e.g. read from a config service. */
+  static override forRootAsync(options: RxBusModuleAsyncOptions): DynamicModule {
+    return super.forRootAsync(options);
+  }
 }
 
 /** Options of {@link RxBusModule.forRoot}: the bus's options plus `isGlobal` and `name`. */
