@@ -36,7 +36,14 @@ export interface BusFeature {
   readonly kind: BusFeatureKind;
 }
 
-/** What features may change while the bus is being set up. */
+/**
+ * What features may change while the bus is being set up.
+ *
+ * @example
+ * ```ts
+ * const setup: BusSetup = { onError: undefined, close: { drain: true } };
+ * ```
+ */
 export interface BusSetup {
   onError: BusOptions['onError'];
   close: CloseOptions;
@@ -95,12 +102,26 @@ export function withCloseOptions(options: CloseOptions): BusFeature {
   });
 }
 
-/** Applies `features` (checked by {@link assertFeatures}) to `setup`, in the bus factory's injection context. */
+/**
+ * Applies `features` (checked by {@link assertFeatures}) to `setup`, in the bus factory's injection context.
+ *
+ * @example
+ * ```ts
+ * applyFeatures([withCloseOptions({ timeout: 100 })], setup); // setup.close is { drain: true, timeout: 100 }
+ * ```
+ */
 export function applyFeatures(features: readonly BusFeature[], setup: BusSetup): void {
   for (const made of features) setups.get(made)!(setup);
 }
 
-/** Checks `features` up front, so a wrong one fails where `provideBus` is called. */
+/**
+ * Checks `features` up front, so a wrong one fails where `provideBus` is called.
+ *
+ * @example
+ * ```ts
+ * assertFeatures([withErrorHandler(), withErrorHandler()]); // TypeError: … the 'error-handler' feature twice
+ * ```
+ */
 export function assertFeatures(features: readonly unknown[]): asserts features is readonly BusFeature[] {
   const seen = new Set<BusFeatureKind>();
   for (const [i, made] of features.entries()) {

@@ -58,7 +58,14 @@ export class BusNotProvidedError extends RxBusError {
   }
 }
 
-/** The description of the default bus token (shared with bus-token.ts). */
+/**
+ * The description of the default bus token (shared with bus-token.ts).
+ *
+ * @example
+ * ```ts
+ * String(BUS); // `InjectionToken ${DEFAULT_TOKEN_NAME}`
+ * ```
+ */
 export const DEFAULT_TOKEN_NAME = 'rxbus.Bus';
 
 /**

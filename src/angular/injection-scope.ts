@@ -36,7 +36,14 @@ export interface ScopeOptions<E extends EventMap = RegisteredEvents> {
   readonly token?: BusToken<E>;
 }
 
-/** A helper's bus and the `DestroyRef` that ends what it starts. */
+/**
+ * A helper's bus and the `DestroyRef` that ends what it starts.
+ *
+ * @example
+ * ```ts
+ * const { bus, destroyRef }: Scope<AppEvents> = scopeOf('busSignal', options);
+ * ```
+ */
 export interface Scope<E extends EventMap> {
   readonly bus: Bus<E>;
   readonly destroyRef: DestroyRef;
@@ -45,6 +52,11 @@ export interface Scope<E extends EventMap> {
 /**
  * The injector of the current injection context, or `injector` when given.
  * Throws `NoInjectionContextError` naming `helper` when there is neither.
+ *
+ * @example
+ * ```ts
+ * const injector = injectorFor('injectBus', options?.injector);
+ * ```
  */
 export function injectorFor(helper: string, injector: Injector | undefined): Injector {
   if (injector !== undefined) {
@@ -61,7 +73,14 @@ export function injectorFor(helper: string, injector: Injector | undefined): Inj
   }
 }
 
-/** The bus under `token` in `injector`, or `BusNotProvidedError` naming `helper`. */
+/**
+ * The bus under `token` in `injector`, or `BusNotProvidedError` naming `helper`.
+ *
+ * @example
+ * ```ts
+ * const bus = busIn('injectBus', injector, undefined); // the default bus
+ * ```
+ */
 export function busIn<E extends EventMap>(helper: string, injector: Injector, token: ProviderToken<Bus<E>> | undefined): Bus<E> {
   const key = token ?? (BUS as unknown as ProviderToken<Bus<E>>);
   const bus = injector.get(key, null, { optional: true });
@@ -69,7 +88,14 @@ export function busIn<E extends EventMap>(helper: string, injector: Injector, to
   return bus;
 }
 
-/** Resolves a helper's options into its bus and `DestroyRef`. */
+/**
+ * Resolves a helper's options into its bus and `DestroyRef`.
+ *
+ * @example
+ * ```ts
+ * const { bus, destroyRef } = scopeOf('onBusEvent', { injector });
+ * ```
+ */
 export function scopeOf<E extends EventMap>(helper: string, options: ScopeOptions<E> | undefined): Scope<E> {
   if (options !== undefined && (options === null || typeof options !== 'object')) {
     throw new TypeError(`Expected the options of ${helper}() to be an object or undefined, got ${describeArgument(options)}.`);
@@ -82,6 +108,12 @@ export function scopeOf<E extends EventMap>(helper: string, options: ScopeOption
  * Runs `teardown` when `destroyRef` is destroyed — at once when it already
  * is — and returns a function that cancels that (to call when the work ends
  * first, so a long-lived `DestroyRef` does not collect dead callbacks).
+ *
+ * @example
+ * ```ts
+ * const cancel = whenDestroyed(destroyRef, () => subscription.unsubscribe());
+ * subscription.add(cancel); // unsubscribed first: nothing stays registered
+ * ```
  */
 export function whenDestroyed(destroyRef: DestroyRef, teardown: () => void): () => void {
   let fired = false;
@@ -116,6 +148,11 @@ function noop(): void {}
  * A bus seen through plain strings. The helpers' own signatures carry the
  * event-map typing; inside, a generic `Bus<E>` cannot be called with a
  * generic pattern, so they call it through this view.
+ *
+ * @example
+ * ```ts
+ * (bus as unknown as LooseBus).events$(pattern);
+ * ```
  */
 export interface LooseBus {
   on(pattern: string, handler: unknown, options: object): Subscription;
