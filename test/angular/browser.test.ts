@@ -13,7 +13,7 @@ import { launchChromium } from '../support/chromium.js';
 import { buildApp, type BuiltApp } from './e2e/build-app.js';
 import type { E2eHooks } from './e2e/app.js';
 
-const INDEX = '<!doctype html><html><head><meta charset="utf-8"><title>rxbus e2e</title></head><body><app-root></app-root><script type="module" src="/main.js"></script></body></html>';
+const INDEX = '<!doctype html><html><head><meta charset="utf-8"><title>rxbus e2e</title><link rel="icon" href="data:,"></head><body><app-root></app-root><script type="module" src="/main.js"></script></body></html>';
 
 let app: BuiltApp;
 let server: Server;
