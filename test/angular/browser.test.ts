@@ -16,24 +16,31 @@ import type { E2eHooks } from './e2e/app.js';
 const INDEX = '<!doctype html><html><head><meta charset="utf-8"><title>rxbus e2e</title><link rel="icon" href="data:,"></head><body><app-root></app-root><script type="module" src="/main.js"></script></body></html>';
 
 let app: BuiltApp;
-let server: Server;
-let browser: Browser;
+let server: Server | undefined;
+let browser: Browser | undefined;
 let origin: string;
 
 beforeAll(async () => {
-  [app, browser] = await Promise.all([buildApp(), launchChromium()]);
-  server = createServer((request, response) => {
+  // Build and launch side by side; a failed build must not leave Chromium running.
+  const [built, launched] = await Promise.allSettled([buildApp(), launchChromium()]);
+  if (launched.status === 'fulfilled') browser = launched.value;
+  if (built.status === 'rejected') throw built.reason;
+  if (launched.status === 'rejected') throw launched.reason;
+  app = built.value;
+  const listening = createServer((request, response) => {
     const [type, body] = request.url === '/main.js' ? ['text/javascript', app.code] : request.url === '/' ? ['text/html', INDEX] : [];
     response.writeHead(body === undefined ? 404 : 200, { 'content-type': `${type ?? 'text/plain'}; charset=utf-8` });
     response.end(body ?? 'not found');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = listening;
+  await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
 }, 150_000);
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  const open = server;
+  if (open !== undefined) await new Promise((resolve) => open.close(resolve));
 });
 
 type Hooks = { rxbusE2e: E2eHooks };
@@ -48,7 +55,7 @@ describe('rxbus/angular in headless Chromium', () => {
   });
 
   it('shows busSignal, waits with waitForBus, and leaves no residue when the panel and the app are destroyed', async () => {
-    const page = await browser.newPage();
+    const page = await browser!.newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
     page.on('console', (message) => {

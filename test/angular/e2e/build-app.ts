@@ -5,7 +5,7 @@
 // final code. `ngJitMode: false` removes the JIT path: any declaration left
 // uncompiled — in the app, the Angular packages or rxbus/angular — fails at
 // runtime instead of being compiled in the browser.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +53,18 @@ const angularLinker: Plugin = {
   },
 };
 
+/**
+ * What ngtsc sees of rxbus: the names app.ts imports, untyped. The AOT
+ * compiler needs the Angular declarations, not rxbus's; `npm run typecheck`
+ * checks app.ts against the real ones. Keeping rxbus's sources (and
+ * @types/node, which they use) out of ngtsc's program more than halves the
+ * build. esbuild then bundles the real sources.
+ */
+const RXBUS_NAMES = `type Untyped = <A = any, B = any, C = any>(...args: any[]) => any;
+export type BusStats = any;
+export declare const busSignal: Untyped, createBusToken: Untyped, injectBus: Untyped, onBusEvent: Untyped, provideBus: Untyped, waitForBus: Untyped;
+`;
+
 /** The bundled app: one ES module, and what went into it. */
 export interface BuiltApp {
   readonly code: string;
@@ -64,19 +76,17 @@ export interface BuiltApp {
 export async function buildApp(): Promise<BuiltApp> {
   const outDir = await mkdtemp(join(tmpdir(), 'rxbus-angular-e2e-'));
   try {
-    const config = readConfiguration(here('./tsconfig.json'), { outDir, noEmitOnError: true });
+    const names = join(outDir, 'rxbus-names.d.ts');
+    await writeFile(names, RXBUS_NAMES);
+    const paths = { rxbus: [names], 'rxbus/angular': [names] };
+    const config = readConfiguration(here('./tsconfig.json'), { outDir, noEmitOnError: true, paths });
     const { diagnostics } = performCompilation({
       rootNames: config.rootNames,
       options: config.options,
       emitFlags: config.emitFlags,
-      // Angular's own checks (decorators, templates with strictTemplates); the
-      // TypeScript ones already run in `npm run typecheck`, and skipping them
-      // here halves the build on a busy machine.
-      gatherDiagnostics: (program) => [
-        ...program.getNgOptionDiagnostics(),
-        ...program.getNgStructuralDiagnostics(),
-        ...program.getNgSemanticDiagnostics(),
-      ],
+      // Angular's own checks (options, decorators, template syntax); types are
+      // checked by `npm run typecheck`.
+      gatherDiagnostics: (program) => [...program.getNgOptionDiagnostics(), ...program.getNgStructuralDiagnostics()],
     });
     const errors = [...config.errors, ...diagnostics].filter((d) => d.category === 1);
     if (errors.length > 0) throw new Error(`ngtsc failed:\n${formatDiagnostics(errors)}`);
