@@ -7,7 +7,7 @@
  * the published code needs no Angular compiler: it works the same in AOT and
  * JIT apps.
  */
-import { DestroyRef, ErrorHandler, inject, InjectionToken, makeEnvironmentProviders, type EnvironmentProviders } from '@angular/core';
+import { DestroyRef, ErrorHandler, inject, InjectionToken, makeEnvironmentProviders, NgZone, type EnvironmentProviders } from '@angular/core';
 import type { Bus, BusOptions } from '../bus-api.js';
 import type { RegisteredEvents } from './registered-events.js';
 import { createBus } from '../bus.js';
@@ -16,10 +16,13 @@ import { describeArgument, optionsOf } from '../validate.js';
 import { applyFeatures, assertFeatures, type BusFeature, type BusSetup } from './bus-features.js';
 import { BUS, type BusToken } from './bus-token.js';
 import { whenDestroyed } from './injection-scope.js';
+import { outsideZoneScheduler } from './zone-scheduler.js';
 
 /**
  * Options of {@link provideBus}: those of `createBus`, plus the token to
- * provide the bus under.
+ * provide the bus under. Without a `scheduler`, the bus uses
+ * `asyncScheduler` with its timers started outside the Angular zone, so
+ * pending waiter timeouts do not keep a zone.js app from becoming stable.
  *
  * @example
  * ```ts
@@ -63,7 +66,11 @@ export function provideBus<E extends EventMap = RegisteredEvents>(options?: Prov
       useFactory: (): Bus<E> => {
         const setup: BusSetup = { onError: busOptions.onError, close: { drain: true } };
         applyFeatures(features, setup);
-        const bus = createBus<E>(setup.onError === undefined ? busOptions : { ...busOptions, onError: setup.onError });
+        const bus = createBus<E>({
+          ...busOptions,
+          scheduler: busOptions.scheduler ?? outsideZoneScheduler(inject(NgZone)),
+          ...(setup.onError === undefined ? {} : { onError: setup.onError }),
+        });
         const errorHandler = inject(ErrorHandler, { optional: true });
         whenDestroyed(inject(DestroyRef), () => {
           // The injector is going away synchronously; the drain goes on after

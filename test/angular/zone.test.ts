@@ -51,6 +51,20 @@ describe('rxbus/angular with zone.js', () => {
     expect(pendingWorkOf(bus)).toEqual(NOTHING_PENDING);
   });
 
+  it('does not keep the zone unstable while a waiter with a long timeout is pending', async () => {
+    TestBed.configureTestingModule({ providers: [provideZoneChangeDetection(), provideBus<Events>()] });
+    const bus = TestBed.inject(BUS) as Bus<Events>;
+    const zone = TestBed.inject(NgZone);
+    const Waiting = component('x-waiting', '', class { readonly confirmed = waitForBus('order.confirmed', undefined, { timeout: 3_600_000 }); });
+    const fixture = zone.run(() => TestBed.createComponent(Waiting));
+    fixture.autoDetectChanges();
+    await fixture.whenStable(); // with the hour-long timer in the zone, this would not resolve before the test times out
+    expect([zone.isStable, zone.hasPendingMacrotasks, bus.stats().waiters]).toEqual([true, false, 1]);
+    const confirmed = fixture.componentInstance.confirmed;
+    bus.publish('order.confirmed', { id: 'late', total: 1 });
+    await expect(confirmed).resolves.toMatchObject({ payload: { id: 'late' } });
+  });
+
   it('aborts a waiter when its component is destroyed', async () => {
     TestBed.configureTestingModule({ providers: [provideZoneChangeDetection(), provideBus<Events>()] });
     const bus = TestBed.inject(BUS) as Bus<Events>;
