@@ -68,7 +68,7 @@ export function provideBus<E extends EventMap = RegisteredEvents>(options?: Prov
         applyFeatures(features, setup);
         const bus = createBus<E>({
           ...busOptions,
-          scheduler: busOptions.scheduler ?? outsideZoneScheduler(inject(NgZone)),
+          scheduler: busOptions.scheduler ?? outsideZoneScheduler(inject(NgZone, { optional: true })),
           ...(setup.onError === undefined ? {} : { onError: setup.onError }),
         });
         const errorHandler = inject(ErrorHandler, { optional: true });

@@ -14,14 +14,16 @@ import type { NgZone } from '@angular/core';
 import { asyncScheduler, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
 
 /**
- * `asyncScheduler` whose timers start outside `zone`.
+ * `asyncScheduler` whose timers start outside `zone` (`asyncScheduler`
+ * itself without one: an injector with no application above it).
  *
  * @example
  * ```ts
  * const bus = createBus({ scheduler: outsideZoneScheduler(inject(NgZone)) });
  * ```
  */
-export function outsideZoneScheduler(zone: NgZone): SchedulerLike {
+export function outsideZoneScheduler(zone: NgZone | null): SchedulerLike {
+  if (zone === null) return asyncScheduler;
   return {
     now: () => asyncScheduler.now(),
     schedule<T>(work: (this: SchedulerAction<T>, state?: T) => void, delay?: number, state?: T): Subscription {

@@ -5,6 +5,7 @@ import {
   createEnvironmentInjector,
   EnvironmentInjector,
   ErrorHandler,
+  Injector,
   provideZonelessChangeDetection,
   type EnvironmentProviders,
 } from '@angular/core';
@@ -79,6 +80,16 @@ describe('provideBus', () => {
     await flush();
     expect(finished).toBe(1);
     expect(bus).toHaveNoPendingWork();
+  });
+
+  it('works in an environment injector with no application above it (no NgZone)', async () => {
+    const standalone = createEnvironmentInjector([provideBus<Events>()], Injector.NULL as EnvironmentInjector);
+    const bus = standalone.get(BUS) as Bus<Events>;
+    const seen = bus.waitFor('tick', 3, { timeout: 1000 });
+    bus.publish('tick', 3);
+    await expect(seen).resolves.toMatchObject({ payload: 3 });
+    standalone.destroy();
+    expect(bus.closed).toBe(true);
   });
 
   it('does nothing at destroy for a bus that was never injected', () => {
