@@ -223,10 +223,10 @@ class EventBus {
   }
 
   /** emit and deliver: wait for room (FIFO behind waiting producers), then publish. */
-  #emit(type: string, payload: unknown, options: EmitOptions | undefined, admitted: Admitted | undefined, what: string): Promise<void> {
+  #emit(type: string, payload: unknown, options: EmitOptions | undefined, admitted: Admitted | undefined, what: 'emit' | 'deliver'): Promise<void> {
     try {
       assertPublishable(type);
-      const { timeout = 0, signal } = optionsOf(options, `${what}() options`);
+      const { timeout = 0, signal } = optionsOf(options, what === 'emit' ? 'emit() options' : 'deliver() options');
       assertTimeout(timeout, 'timeout');
       if (signal !== undefined) assertSignal(signal);
       if (this.#closed) throw new BusClosedError(`${what}('${type}')`);

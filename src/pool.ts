@@ -363,6 +363,25 @@ export class HandlerPool {
       lane = handler.lane ??= new Lane(handler, Infinity, undefined);
     }
     const job = new Job(this.#seq++, event, lane, scope);
+    // The common case: nothing is waiting to start, a slot is free, and
+    // neither the handler's cap nor the lane holds this job back. It would
+    // pass through the lane, the arrival list and both heaps only to be taken
+    // out by the next `#assign`; give it its slot now (same order: every job
+    // that could start before it already has one).
+    if (
+      this.#ready.size === 0 &&
+      this.running < this.concurrency &&
+      handler.running < handler.concurrency &&
+      lane.size === 0 &&
+      lane.running < lane.limit
+    ) {
+      lane.running++;
+      handler.running++;
+      this.running++;
+      job.assigned = true;
+      this.#starting.push(job);
+      return;
+    }
     lane.push(job);
     this.queued++;
     this.#queue.push(job);
