@@ -38,6 +38,13 @@ assert.equal(busMatchers.toHavePublished.call({ isNot: false }, testBus, 'page.*
 assert.equal(NatsBridgeError, BridgeError);
 for (const fn of [bridge, ensureStream, sourceOf]) assert.equal(typeof fn, 'function');
 await assert.rejects(bridge(createBus(), { publish: 1 }), TypeError);
+// rxbus/angular: providers and tokens built without a decorator or the JIT compiler.
+const angular = await import('rxbus/angular');
+const token = angular.createBusToken('smoke');
+assert.equal(String(token), 'InjectionToken rxbus.Bus(smoke)');
+assert.equal(typeof angular.provideBus({ token }, angular.withErrorHandler()), 'object');
+const { RxBusError } = await import('rxbus'); // one shared copy of the error classes
+assert.equal(new angular.DestroyedError('waitForBus', 'x') instanceof RxBusError, true);
 // NestJS is an optional peer: nothing above loaded it (Nest 11 is CommonJS, so
 // it would be in require's cache); rxbus/nestjs works from ESM.
 const requireCache = createRequire(import.meta.url).cache;
