@@ -1,3 +1,8 @@
+/**
+ * `rxbus/angular`: `provideBus`, `injectBus` and the injection-context helpers (`onBusEvent`, `busEvents`, `busSignal`, `waitForBus`) for Angular ≥ 20.
+ *
+ * @module rxbus/angular
+ */
 export { provideBus, type ProvideBusOptions } from './provide-bus.js';
 export { withCloseOptions, withErrorHandler, type BusFeature, type BusFeatureKind } from './bus-features.js';
 export { injectBus, type InjectBusOptions } from './inject-bus.js';
