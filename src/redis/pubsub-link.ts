@@ -1,0 +1,68 @@
+/**
+ * Redis pub/sub (`mode: 'pubsub'`, at-most-once): events are `PUBLISH`es on
+ * `<prefix>.events.<type>`, the `subscribe` patterns channel and glob
+ * subscriptions on a connection of the bridge's own (a subscribing
+ * connection can do nothing else). `PUBLISH` replies with the number of
+ * subscribers that got the message: the bridge adds them up and counts the
+ * events nobody received, so "published to nobody" — a subscriber down, or
+ * not there yet — is visible on the publishing side.
+ */
+import type { BrokerLink, LinkContext } from '../transport/bridge.js';
+import { ChannelPlan } from './channels.js';
+import type { RedisClient } from './client.js';
+import { watchConnections } from './connection-status.js';
+import { noRequests } from './no-requests.js';
+
+/** What `PUBLISH` replied, added up. */
+export interface PublishCounts {
+  /** Subscribers that received the bridge's events, summed over every `PUBLISH`. */
+  receivers: number;
+  /** Events no subscriber received (`PUBLISH` replied 0). */
+  unheard: number;
+}
+
+/**
+ * The pub/sub link of one bridge.
+ *
+ * @example
+ * ```ts
+ * openBridge(bus, options, { transport: 'redis', guarantee: 'at-most-once', link: (context) => pubSubLink(client, context, counts) });
+ * ```
+ */
+export function pubSubLink(client: RedisClient, context: LinkContext, counts: PublishCounts): BrokerLink {
+  let subscriber: RedisClient | undefined;
+  let stopWatching = watchConnections([client], context);
+  const heard = (receivers: number) => {
+    if (receivers === 0) counts.unheard++;
+    else counts.receivers += receivers;
+  };
+  return {
+    send: (topic, data) => client.publish(topic, data).then(heard),
+    ...noRequests,
+    async startInput() {
+      const plan = new ChannelPlan(
+        context.subscribe.patterns.map((p) => p.source),
+        context.eventTopics,
+      );
+      subscriber = await client.duplicate(`rxbus-sub-${context.origin}`);
+      stopWatching();
+      stopWatching = watchConnections([client, subscriber], context);
+      await subscriber.subscribe(plan.channels, plan.patterns, (channel, message, subscription) => {
+        if (subscriber === undefined || !plan.owns(subscription, channel)) return;
+        context.ingress.receive({ topic: channel, data: message, attempt: 1 });
+      });
+    },
+    async stopInput() {
+      // Messages already read from the socket are still handed in; nothing after this.
+      const closing = subscriber;
+      subscriber = undefined;
+      closing?.disconnect();
+    },
+    async close() {
+      stopWatching();
+      if (client.ended) return;
+      // Replies of the last PUBLISHes arrive in order: a PING after them means they are in.
+      await client.command('PING', []).catch(() => undefined);
+    },
+  };
+}
