@@ -26,6 +26,7 @@ import type { Subscription } from 'rxjs';
 import { BridgeError } from '../errors.js';
 import type { BrokerLink, LinkContext } from '../transport/bridge.js';
 import type { Settlement } from '../transport/ingress.js';
+import { PullPacer } from '../transport/pull-pacer.js';
 import { assertCount, assertDuration, assertFunction, assertOneOf, optionsOf } from '../validate.js';
 import type { RedisClient } from './client.js';
 import { watchConnections } from './connection-status.js';
@@ -112,8 +113,6 @@ export function streamsLink(client: RedisClient, context: LinkContext, settings:
   let readerId: unknown;
   let stopped = false;
   let loop: Promise<void> | undefined;
-  let wake: (() => void) | undefined;
-  let wakeTimer: Subscription | undefined;
   let tick: Subscription | undefined;
   let claimCursor = '0-0';
   let claiming = false;
@@ -128,21 +127,7 @@ export function streamsLink(client: RedisClient, context: LinkContext, settings:
     writes.add(write);
     void write.finally(() => writes.delete(write));
   };
-  const nudge = () => {
-    const resume = wake;
-    wake = undefined;
-    wakeTimer?.unsubscribe();
-    wakeTimer = undefined;
-    resume?.();
-  };
-  /** Waits until a delivery settles, or a short while when room is held by others on the bus. */
-  const waitForRoom = () =>
-    new Promise<void>((resolve) => {
-      wake = resolve;
-      wakeTimer = port.scheduler.schedule(nudge, 50);
-    });
-  const pause = (ms: number) => new Promise<void>((resolve) => port.scheduler.schedule(() => resolve(), ms));
-  const room = () => Math.min(settings.batch, options.maxInFlight - counters.inFlight, port.room());
+  const pacer = new PullPacer(port, counters, options.maxInFlight, settings.batch);
 
   /** XACKs of one tick go in one command. */
   const ack = (id: string) => {
@@ -187,7 +172,7 @@ export function streamsLink(client: RedisClient, context: LinkContext, settings:
       else if (settlement === 'term') deadLetter(entry, attempt);
       // 'wait' (a copy is being delivered), or a retry while stopping: left pending, taken again after claimAfter.
     }
-    nudge();
+    pacer.nudge();
   };
 
   const take = (entry: StreamEntry, attempt: number) => {
@@ -236,7 +221,7 @@ export function streamsLink(client: RedisClient, context: LinkContext, settings:
       }
     }
     if (touch.length > 0) track(client.command('XCLAIM', [key, group, consumer, 0, ...touch, 'JUSTID']).catch(() => undefined));
-    const space = room();
+    const space = pacer.room();
     if (claiming || stopped || space <= 0) return;
     claiming = true;
     try {
@@ -268,9 +253,9 @@ export function streamsLink(client: RedisClient, context: LinkContext, settings:
 
   async function pull(): Promise<void> {
     while (!stopped) {
-      const count = room();
+      const count = pacer.room();
       if (count <= 0) {
-        await waitForRoom();
+        await pacer.waitForRoom();
         continue;
       }
       let reply: unknown;
@@ -284,7 +269,7 @@ export function streamsLink(client: RedisClient, context: LinkContext, settings:
         } else {
           report('connection', `reading from the stream failed: ${message(cause)}`, cause);
         }
-        await pause(1000);
+        await pacer.pause(1000);
         continue;
       }
       for (const entry of readReply(reply)) take(entry, 1);
@@ -313,7 +298,7 @@ export function streamsLink(client: RedisClient, context: LinkContext, settings:
     async stopInput() {
       stopped = true;
       tick?.unsubscribe();
-      nudge();
+      pacer.nudge();
       for (const retry of retries.values()) retry.unsubscribe();
       for (const id of retries.keys()) held.delete(id);
       retries.clear();
