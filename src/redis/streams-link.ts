@@ -129,20 +129,36 @@ export function streamsLink(client: RedisClient, context: LinkContext, settings:
   };
   const pacer = new PullPacer(port, counters, options.maxInFlight, settings.batch);
 
-  /** XACKs of one tick go in one command. */
+  /**
+   * XACKs go out in batches: the deliveries of one read settle over many
+   * microtasks, and one XACK per entry would cost a round trip each. A batch
+   * leaves on the next scheduler turn, or at once when it is full.
+   */
+  let ackTimer: Subscription | undefined;
+  let acksSent: (() => void) | undefined;
+  const flushAcks = () => {
+    ackTimer?.unsubscribe();
+    ackTimer = undefined;
+    const ids = acks;
+    acks = [];
+    const sent = acksSent;
+    acksSent = undefined;
+    void client
+      .command('XACK', [key, group, ...ids])
+      .catch((cause: unknown) => {
+        // Left pending: taken again after claimAfter, and dropped as a duplicate then.
+        if (!client.ended) report('connection', `could not acknowledge ${ids.length} entries: ${message(cause)}`, cause);
+      })
+      .finally(sent);
+  };
   const ack = (id: string) => {
     acks.push(id);
-    if (acks.length > 1) return;
-    track(
-      Promise.resolve().then(() => {
-        const ids = acks;
-        acks = [];
-        return client.command('XACK', [key, group, ...ids]).catch((cause: unknown) => {
-          // Left pending: taken again after claimAfter, and dropped as a duplicate then.
-          if (!client.ended) report('connection', `could not acknowledge ${ids.length} entries: ${message(cause)}`, cause);
-        });
-      }),
-    );
+    if (acks.length === 1) {
+      track(new Promise<void>((resolve) => (acksSent = resolve)));
+      ackTimer = port.scheduler.schedule(flushAcks, 0);
+    } else if (acks.length >= settings.batch) {
+      flushAcks();
+    }
   };
 
   const deadLetter = (entry: StreamEntry, attempts: number) => {

@@ -40,9 +40,17 @@ export class PullPacer {
     this.#scheduler = port.scheduler;
   }
 
-  /** Messages to ask for now: at most `batch`, what `maxInFlight` leaves, and what the bus can take. */
+  /**
+   * Messages to ask for now: at most `batch`, what `maxInFlight` leaves, and
+   * what the bus can take — but 0 while less room is free than is taken by
+   * this bridge's deliveries in flight. Without that low-water mark, a reader
+   * woken by the first settled delivery would ask for one message per round
+   * trip; with it, it asks again once half of what it could hold is free.
+   */
   room(): number {
-    return Math.min(this.batch, this.maxInFlight - this.counters.inFlight, this.port.room());
+    const inFlight = this.counters.inFlight;
+    const room = Math.min(this.batch, this.maxInFlight - inFlight, this.port.room());
+    return room < inFlight ? 0 : room;
   }
 
   /** Resolves when a delivery settles ({@link nudge}) or after a short while. */

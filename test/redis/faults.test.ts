@@ -91,7 +91,7 @@ describe.skipIf(!canStartServers)('rxbus/redis under faults (private servers)', 
     };
     await burst(100);
     await expect.poll(() => received.size, { timeout: 5000 }).toBe(100);
-    expect(await admin.client('KILL', 'TYPE', 'pubsub')).toBe(1);
+    expect(await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub')).toBe(1);
     await burst(100); // the subscriber is gone: PUBLISH replies 0
     const channel = `${prefix}.events.job`;
     await expect.poll(async () => ((await admin.pubsub('NUMSUB', channel)) as [string, number])[1], { timeout: 5000 }).toBe(1);

@@ -10,8 +10,18 @@ describe('PullPacer', () => {
     const counters = new BridgeCounters();
     expect(new PullPacer(transportPort(bus), counters, 100, 256).room()).toBe(5);
     expect(new PullPacer(transportPort(bus), counters, 100, 4).room()).toBe(4);
-    counters.inFlight = 98;
-    expect(new PullPacer(transportPort(bus), counters, 100, 256).room()).toBe(2);
+    counters.inFlight = 2;
+    expect(new PullPacer(transportPort(bus), counters, 4, 256).room()).toBe(2);
+  });
+
+  it('asks for nothing while less room is free than its own deliveries hold (no one-message reads)', () => {
+    const bus = createTestBus({ concurrency: 1, capacity: 99 });
+    const counters = new BridgeCounters();
+    const pacer = new PullPacer(transportPort(bus), counters, 100, 256);
+    counters.inFlight = 60;
+    expect(pacer.room()).toBe(0); // 40 free < 60 held
+    counters.inFlight = 50;
+    expect(pacer.room()).toBe(50);
   });
 
   it('wakes a waiting reader when nudged, and leaves no timer behind', async () => {
