@@ -88,6 +88,9 @@ export async function bridge<E extends EventMap>(bus: Bus<E>, redis: Redis, opti
   assertCount(maxOutbox, 'maxOutbox', 1);
   if (!new PatternSet(resolved.requests, 'requests').empty) throw new TypeError(REQUESTS_UNSUPPORTED);
   if (!isIoredis(redis)) throw new TypeError(`Expected an ioredis connection (new Redis() from ioredis), got ${describeArgument(redis)}.`);
+  if ((redis as { isCluster?: unknown }).isCluster === true) {
+    throw new TypeError('Expected a connection to one Redis server (new Redis()), got a Redis Cluster: rxbus/redis does not support Cluster (its stream and channels would live on one node anyway).');
+  }
   const client: RedisClient = ioredisClient(redis);
   if (client.ended) {
     throw new BridgeError({ reason: 'connection', transport: 'redis', detail: 'the Redis connection given to bridge() is already closed (quit or disconnected)' });

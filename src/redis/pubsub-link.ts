@@ -56,6 +56,9 @@ export function pubSubLink(client: RedisClient, context: LinkContext, counts: Pu
       // Messages already read from the socket are still handed in; nothing after this.
       const closing = subscriber;
       subscriber = undefined;
+      // Our own connection ending is no news for status$: watch the caller's alone from now on.
+      stopWatching();
+      stopWatching = watchConnections([client], context);
       closing?.disconnect();
     },
     async close() {

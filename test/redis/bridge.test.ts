@@ -277,6 +277,7 @@ describe.skipIf(!up)('rxbus/redis bridge (shared server)', () => {
       await expect(bridge(bus, ioredis, { requests: ['user.get'] } as never)).rejects.toThrow(/'requests' is not supported by rxbus\/redis/);
       await expect(bridge(bus, ioredis, { mode: 'kafka' } as never)).rejects.toThrow(TypeError);
       await expect(bridge(bus, {} as never, {})).rejects.toThrow(/Expected an ioredis connection/);
+      await expect(bridge(bus, Object.assign(Object.create(ioredis) as object, { isCluster: true }) as never, {})).rejects.toThrow(/does not support Cluster/);
       await expect(bridge(bus, ioredis, { streams: {} })).rejects.toThrow(/need mode: 'streams'/);
       await expect(bridge(bus, ioredis, { mode: 'streams', streams: { claimAfter: 10 } })).rejects.toThrow(RangeError);
       await expect(bridge(bus, ioredis, { mode: 'streams', streams: { maxLen: 0 } })).rejects.toThrow(RangeError);
