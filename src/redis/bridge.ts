@@ -101,7 +101,7 @@ export async function bridge<E extends EventMap>(bus: Bus<E>, redis: Redis, opti
     mode === 'pubsub'
       ? await (resolved.streams !== undefined
           ? Promise.reject(new TypeError(`'streams' options need mode: 'streams'.`))
-          : openBridge(bus, common, { transport: 'redis', guarantee: 'at-most-once', maxOutbox, link: (context) => pubSubLink(client, context, counts) }))
+          : openBridge(bus, common, { transport: 'redis', guarantee: 'at-most-once', link: (context) => pubSubLink(client, context, counts) }))
       : await openStreams();
 
   async function openStreams() {

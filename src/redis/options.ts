@@ -59,7 +59,7 @@ export interface RedisBridgeOptions<E extends EventMap = Record<string, unknown>
    * stream and acknowledged after local delivery, at-least-once. @default 'pubsub'
    */
   readonly mode?: 'pubsub' | 'streams';
-  /** Outgoing events waiting for the server's reply at most; beyond it they are dropped and reported. Minimum: 1. @default 10000 */
+  /** Streams: outgoing events waiting for the server's reply to their `XADD` at most; beyond it they are dropped and reported. Minimum: 1. @default 10000 */
   readonly maxOutbox?: number;
   /** Streams settings (`mode: 'streams'`). */
   readonly streams?: StreamsBridgeOptions;

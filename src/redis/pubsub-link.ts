@@ -7,6 +7,7 @@
  * events nobody received, so "published to nobody" — a subscriber down, or
  * not there yet — is visible on the publishing side.
  */
+import { BridgeError } from '../errors.js';
 import type { BrokerLink, LinkContext } from '../transport/bridge.js';
 import { ChannelPlan } from './channels.js';
 import type { RedisClient } from './client.js';
@@ -37,7 +38,15 @@ export function pubSubLink(client: RedisClient, context: LinkContext, counts: Pu
     else counts.receivers += receivers;
   };
   return {
-    send: (topic, data) => client.publish(topic, data).then(heard),
+    // Handed to the client and counted as sent at once, as NATS core does: a
+    // local publish never waits, and a burst is not bounded by an outbox. The
+    // reply, when it comes, says who heard it; a failure is counted and reported.
+    send: (topic, data) => {
+      client.publish(topic, data).then(heard, (cause: unknown) => {
+        context.counters.sendErrors++;
+        context.report(new BridgeError({ reason: 'send-failed', transport: 'redis', detail: `PUBLISH failed: ${cause instanceof Error ? cause.message : String(cause)}`, subject: topic, cause }));
+      });
+    },
     ...noRequests,
     async startInput() {
       const plan = new ChannelPlan(

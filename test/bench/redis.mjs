@@ -53,7 +53,7 @@ async function publishScenario(redis, rounds, quick) {
         name: 'rxbus bridge publish',
         sample: sample(async () => {
           const bus = createBus();
-          const b = await bridge(bus, redis, { prefix: prefix('bus'), publish: 'bench.*', maxOutbox: events });
+          const b = await bridge(bus, redis, { prefix: prefix('bus'), publish: 'bench.*' });
           return {
             async run() {
               for (let i = 0; i < events; i++) bus.publish('bench.event', { i, name: 'order' });
