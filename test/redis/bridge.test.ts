@@ -141,8 +141,12 @@ describe.skipIf(!up)('rxbus/redis bridge (shared server)', () => {
       const prefix = prefixOf('st');
       const a = createBus();
       const b = createBus();
+      const listeners = () => ['ready', 'close', 'reconnecting', 'end', 'error'].map((e) => redisB.listenerCount(e));
+      const before = { listeners: listeners(), subscriptions: b.stats().subscriptions };
       const out = await open(a, redisA, streams(prefix, { publish: 'job' }));
       const inb = await open(b, redisB, streams(prefix, { subscribe: 'job' }));
+      const reader = async () => ((await raw.client('LIST')) as string).split('\n').filter((l) => l.includes(`name=rxbus-read-${inb.origin}`));
+      expect(await reader()).toHaveLength(1);
       const seen: number[] = [];
       b.on('job', async (p) => {
         await new Promise((r) => setTimeout(r, 1));
@@ -157,6 +161,10 @@ describe.skipIf(!up)('rxbus/redis bridge (shared server)', () => {
       expect(await raw.xlen(`${prefix}.events`)).toBe(50);
       await inb.close();
       expect(await raw.xinfo('GROUPS', `${prefix}.events`)).toEqual([]);
+      // Nothing left behind: the reader connection, listeners on the caller's connection, subscriptions on the bus.
+      await expect.poll(reader, { timeout: 5000 }).toEqual([]);
+      expect(listeners()).toEqual(before.listeners);
+      expect(b.stats().subscriptions).toBe(before.subscriptions + 1); // the test's own handler
     });
 
     it('shares the entries of a named group between its consumers, each once', async () => {
