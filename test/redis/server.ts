@@ -3,15 +3,14 @@
  * starts it; tests use a unique key prefix per run and never restart or
  * reconfigure it), and private ones a test starts, kills and restarts itself.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { Redis, type RedisOptions } from 'ioredis';
-import { portOpen } from '../nats/server.js';
+import { freePort, portOpen, ServerProcess } from '../support/server-process.js';
 
-export { uniquePrefix } from '../nats/server.js';
+/** A prefix no other test run uses. */
+export function uniquePrefix(tag: string): string {
+  return `t${process.pid}_${Date.now().toString(36)}_${tag}`;
+}
 
 export const SHARED_PORT = 6379;
 
@@ -32,26 +31,14 @@ export function connectTo(port = SHARED_PORT, options: RedisOptions = {}): Redis
   return redis;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
-
 /** A redis-server of one test, in a temporary directory; with `aof`, every write is fsynced before its reply. */
-export class PrivateRedis {
-  #process: ChildProcess | undefined;
-  readonly dir = mkdtempSync(join(tmpdir(), 'rxbus-redis-'));
-
+export class PrivateRedis extends ServerProcess {
   private constructor(
-    readonly port: number,
+    port: number,
     readonly aof: boolean,
-  ) {}
+  ) {
+    super(port, 'redis');
+  }
 
   static async start(options: { aof?: boolean } = {}): Promise<PrivateRedis> {
     const server = new PrivateRedis(await freePort(), options.aof ?? false);
@@ -59,25 +46,8 @@ export class PrivateRedis {
     return server;
   }
 
-  /** Starts (again) on the same port and directory. */
-  async restart(): Promise<void> {
+  protected command(): [string, string[]] {
     const persistence = this.aof ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
-    this.#process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', ...persistence], { stdio: 'ignore' });
-    for (let i = 0; i < 200 && !(await portOpen(this.port)); i++) await new Promise((r) => setTimeout(r, 25));
-  }
-
-  /** kill -9. */
-  async kill(): Promise<void> {
-    const child = this.#process;
-    if (child === undefined || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-    this.#process = undefined;
-  }
-
-  async stop(): Promise<void> {
-    await this.kill();
-    rmSync(this.dir, { recursive: true, force: true });
+    return ['redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', ...persistence]];
   }
 }
