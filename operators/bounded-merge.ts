@@ -1,5 +1,6 @@
-import { from, Observable, type ObservableInput, type OperatorFunction } from 'rxjs';
+import { from, Observable, type ObservableInput, type OperatorFunction, type Subscriber } from 'rxjs';
 import { BufferFullError } from '../src/errors.js';
+import { OVERFLOW_POLICIES, type OverflowPolicy } from '../src/overflow.js';
 import { RingBuffer } from '../src/ring-buffer.js';
 import { subscribeSource } from '../src/source-subscriber.js';
 import { assertCount, assertFunction, assertOneOf } from '../src/validate.js';
@@ -13,7 +14,7 @@ import { assertCount, assertFunction, assertOneOf } from '../src/validate.js';
  * const overflow: BoundedMergeOverflow = 'drop-oldest'; // keep the freshest values
  * ```
  */
-export type BoundedMergeOverflow = 'error' | 'drop-newest' | 'drop-oldest';
+export type BoundedMergeOverflow = OverflowPolicy;
 
 /**
  * Why {@link BoundedMergeOptions.onDrop} was called: the policy that dropped
@@ -25,7 +26,7 @@ export type BoundedMergeOverflow = 'error' | 'drop-newest' | 'drop-oldest';
  * const onDrop = (value: Job, reason: BoundedMergeDropReason) => metrics.increment(`jobs.dropped.${reason}`);
  * ```
  */
-export type BoundedMergeDropReason = 'drop-newest' | 'drop-oldest';
+export type BoundedMergeDropReason = Exclude<OverflowPolicy, 'error'>;
 
 /**
  * Options of {@link boundedMerge}; all optional, with the same defaults as
@@ -52,8 +53,6 @@ export interface BoundedMergeOptions<T> {
   /** Called with each dropped value and the policy that dropped it. If it throws, the output errors. */
   readonly onDrop?: (value: T, reason: BoundedMergeDropReason) => void;
 }
-
-const OVERFLOW_POLICIES = ['error', 'drop-newest', 'drop-oldest'] as const;
 
 /**
  * Like `mergeMap(project, concurrency)`, but the values waiting for a slot sit
@@ -100,103 +99,141 @@ export function boundedMerge<T, R>(
   assertOneOf(overflow, 'overflow', OVERFLOW_POLICIES);
   if (onDrop !== undefined) assertFunction(onDrop, 'onDrop');
 
+  const settings: Settings<T, R> = { project, concurrency, capacity, overflow, onDrop };
   return (source) =>
     new Observable<R>((subscriber) => {
-      // A capacity of 0 still needs a RingBuffer to stay branch-free below;
-      // it grows lazily, so a large capacity costs nothing until used.
-      const buffer = new RingBuffer<T>(capacity);
-      let active = 0;
-      let index = 0;
-      let sourceDone = false;
-      let draining = false;
-
-      const report = (value: T, reason: BoundedMergeDropReason): void => {
-        if (onDrop === undefined) return;
-        try {
-          onDrop(value, reason);
-        } catch (err) {
-          subscriber.error(err);
-        }
-      };
-
-      const checkComplete = (): void => {
-        if (sourceDone && active === 0 && buffer.size === 0) subscriber.complete();
-      };
-
-      const start = (value: T): void => {
-        let inner$: Observable<R>;
-        try {
-          inner$ = from(project(value, index++));
-        } catch (err) {
-          subscriber.error(err);
-          return;
-        }
-        active++;
-        let ended = false;
-        // Chained to `subscriber` (see src/source-subscriber.ts): when the
-        // output ends, every inner observable is unsubscribed, synchronous
-        // ones in the middle of their emission too.
-        const inner = subscribeSource(inner$, subscriber, {
-          next: (result) => subscriber.next(result),
-          error: (err: unknown) => subscriber.error(err),
-          complete: () => {
-            ended = true;
-          },
-        });
-        // Runs after the inner's own teardown (at once if it already ended
-        // synchronously): as with mergeMap, a slot is free only once the
-        // finished inner observable has cleaned up, so `concurrency` bounds
-        // live resources, not just running work.
-        inner.add(() => {
-          if (!ended) return;
-          active--;
-          drain();
-        });
-      };
-
-      // Starts buffered values while slots are free. A loop guarded by
-      // `draining`, not recursion: inner observables that complete
-      // synchronously would otherwise nest one call per buffered value and
-      // overflow the stack on a large backlog.
-      const drain = (): void => {
-        if (draining) return;
-        draining = true;
-        try {
-          while (active < concurrency && buffer.size > 0 && !subscriber.closed) start(buffer.shift() as T);
-        } finally {
-          draining = false;
-        }
-        checkComplete();
-      };
-
+      const merge = new MergeSubscription(settings, subscriber);
       subscribeSource(source, subscriber, {
-        next: (value) => {
-          if (active < concurrency && buffer.size === 0 && !draining) {
-            start(value);
-            return;
-          }
-          if (buffer.push(value)) {
-            drain();
-            return;
-          }
-          if (overflow === 'error') {
-            subscriber.error(new BufferFullError({ operator: 'boundedMerge', capacity, concurrency }));
-          } else if (overflow === 'drop-newest') {
-            report(value, 'drop-newest');
-          } else {
-            // With capacity 0 there is nothing older to evict: the new value itself is returned.
-            report(buffer.pushEvicting(value) as T, 'drop-oldest');
-          }
-        },
+        next: (value) => merge.offer(value),
         error: (err: unknown) => subscriber.error(err),
-        complete: () => {
-          sourceDone = true;
-          checkComplete();
-        },
+        complete: () => merge.sourceComplete(),
       });
-
       // The source and the inner observables are chained to `subscriber`,
       // which unsubscribes them; only the buffer is left to empty.
-      return () => buffer.clear();
+      return () => merge.clear();
     });
+}
+
+/** The checked options of one boundedMerge operator, shared by its subscriptions. */
+interface Settings<T, R> {
+  readonly project: (value: T, index: number) => ObservableInput<R>;
+  readonly concurrency: number;
+  readonly capacity: number;
+  readonly overflow: OverflowPolicy;
+  readonly onDrop: ((value: T, reason: BoundedMergeDropReason) => void) | undefined;
+}
+
+/** One subscription to a boundedMerge pipeline: its running inner observables and its buffer. */
+class MergeSubscription<T, R> {
+  readonly #settings: Settings<T, R>;
+  readonly #subscriber: Subscriber<R>;
+  // A capacity of 0 still needs a RingBuffer to stay branch-free below;
+  // it grows lazily, so a large capacity costs nothing until used.
+  readonly #buffer: RingBuffer<T>;
+  #active = 0;
+  #index = 0;
+  #sourceDone = false;
+  #draining = false;
+
+  constructor(settings: Settings<T, R>, subscriber: Subscriber<R>) {
+    this.#settings = settings;
+    this.#subscriber = subscriber;
+    this.#buffer = new RingBuffer<T>(settings.capacity);
+  }
+
+  /** A source value: starts at once, waits in the buffer, or meets the overflow policy. */
+  offer(value: T): void {
+    const { concurrency, capacity, overflow } = this.#settings;
+    const buffer = this.#buffer;
+    if (this.#active < concurrency && buffer.size === 0 && !this.#draining) {
+      this.#start(value);
+      return;
+    }
+    if (buffer.push(value)) {
+      this.#drain();
+      return;
+    }
+    if (overflow === 'error') {
+      this.#subscriber.error(new BufferFullError({ operator: 'boundedMerge', capacity, concurrency }));
+    } else if (overflow === 'drop-newest') {
+      this.#report(value, 'drop-newest');
+    } else {
+      // With capacity 0 there is nothing older to evict: the new value itself is returned.
+      this.#report(buffer.pushEvicting(value) as T, 'drop-oldest');
+    }
+  }
+
+  sourceComplete(): void {
+    this.#sourceDone = true;
+    this.#checkComplete();
+  }
+
+  clear(): void {
+    this.#buffer.clear();
+  }
+
+  #report(value: T, reason: BoundedMergeDropReason): void {
+    const { onDrop } = this.#settings;
+    if (onDrop === undefined) return;
+    try {
+      onDrop(value, reason);
+    } catch (err) {
+      this.#subscriber.error(err);
+    }
+  }
+
+  #checkComplete(): void {
+    if (this.#sourceDone && this.#active === 0 && this.#buffer.size === 0) this.#subscriber.complete();
+  }
+
+  #start(value: T): void {
+    const subscriber = this.#subscriber;
+    let inner$: Observable<R>;
+    try {
+      inner$ = from(this.#settings.project(value, this.#index++));
+    } catch (err) {
+      subscriber.error(err);
+      return;
+    }
+    this.#active++;
+    let ended = false;
+    // Chained to `subscriber` (see src/source-subscriber.ts): when the
+    // output ends, every inner observable is unsubscribed, synchronous
+    // ones in the middle of their emission too.
+    const inner = subscribeSource(inner$, subscriber, {
+      next: (result) => subscriber.next(result),
+      error: (err: unknown) => subscriber.error(err),
+      complete: () => {
+        ended = true;
+      },
+    });
+    // Runs after the inner's own teardown (at once if it already ended
+    // synchronously): as with mergeMap, a slot is free only once the
+    // finished inner observable has cleaned up, so `concurrency` bounds
+    // live resources, not just running work.
+    inner.add(() => {
+      if (!ended) return;
+      this.#active--;
+      this.#drain();
+    });
+  }
+
+  /**
+   * Starts buffered values while slots are free. A loop guarded by
+   * `#draining`, not recursion: inner observables that complete
+   * synchronously would otherwise nest one call per buffered value and
+   * overflow the stack on a large backlog.
+   */
+  #drain(): void {
+    if (this.#draining) return;
+    this.#draining = true;
+    try {
+      const { concurrency } = this.#settings;
+      const buffer = this.#buffer;
+      while (this.#active < concurrency && buffer.size > 0 && !this.#subscriber.closed) this.#start(buffer.shift() as T);
+    } finally {
+      this.#draining = false;
+    }
+    this.#checkComplete();
+  }
 }

@@ -2,19 +2,15 @@ export { boundedMerge, type BoundedMergeDropReason, type BoundedMergeOptions, ty
 export { fromAbortSignal } from './from-abort-signal.js';
 export { matching } from './matching.js';
 export { ofType, type OfType } from './of-type.js';
+export { rateLimit, type RateLimitBehaviour, type RateLimitOptions, type RateLimitOwnOptions, type RateLimitSharedOptions } from './rate-limit.js';
 export {
   createRateLimitController,
-  rateLimit,
-  type RateLimitBehaviour,
   type RateLimitBudget,
   type RateLimitController,
   type RateLimitDrop,
   type RateLimitKey,
-  type RateLimitOptions,
-  type RateLimitOwnOptions,
-  type RateLimitSharedOptions,
   type RateLimitStats,
-} from './rate-limit.js';
+} from './rate-limit-controller.js';
 export { takeUntilAborted, type TakeUntilAbortedOptions } from './take-until-aborted.js';
 export { createTokenBucket, type TakeResult, type TokenBucket, type TokenBucketOptions } from './token-bucket.js';
 export { waitFor, type WaitForOperatorOptions } from './wait-for.js';

@@ -1,5 +1,6 @@
-import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import { assertCount, assertDuration, assertPositiveNumber, assertScheduler } from '../src/validate.js';
+import type { SchedulerLike } from 'rxjs';
+import { assertDuration } from '../src/validate.js';
+import { ceilMs, resolveTokenBudget } from './token-budget.js';
 
 /**
  * Options of {@link createTokenBucket}.
@@ -80,7 +81,7 @@ export interface TokenBucket {
   pauseUntil(time: number): void;
 }
 
-const OK: TakeResult = Object.freeze({ ok: true });
+const OK: TakeResult = /*#__PURE__*/ Object.freeze({ ok: true });
 
 // Refill is floating-point arithmetic: 0.1 + 0.2 tokens must count as the 0.3
 // it is. Below this, a shortfall is rounding, not a missing token.
@@ -110,15 +111,7 @@ const EPSILON = 1e-9;
  * ```
  */
 export function createTokenBucket(options: TokenBucketOptions): TokenBucket {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError('createTokenBucket() needs options, e.g. createTokenBucket({ rate: 10, per: 1000 }).');
-  }
-  const { rate, per, scheduler = asyncScheduler } = options;
-  assertPositiveNumber(rate, 'rate');
-  assertPositiveNumber(per, 'per');
-  const burst = options.burst ?? Math.max(1, Math.floor(rate));
-  assertCount(burst, 'burst', 1);
-  assertScheduler(scheduler);
+  const { rate, per, burst, scheduler } = resolveTokenBudget(options, 'createTokenBucket');
   return new Bucket(rate, per, burst, scheduler);
 }
 
@@ -210,21 +203,4 @@ class Bucket implements TokenBucket {
       );
     }
   }
-}
-
-/**
- * Rounds a wait up to a whole ms, at least 1: timers and `Retry-After` want
- * integers, and a retry must land after some refill or it would spin. A value
- * that is integral except for floating-point noise (100.0000000001) is not
- * pushed to the next ms. Internal to rxbus/operators (not re-exported).
- *
- * @internal
- * @example
- * ```ts
- * ceilMs(2.5); // 3
- * ceilMs(0.01); // 1
- * ```
- */
-export function ceilMs(ms: number): number {
-  return Math.max(1, Math.ceil(ms - 1e-7));
 }

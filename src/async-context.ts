@@ -31,7 +31,8 @@ function findAsyncResource(): ResourceClass | undefined {
   }
 }
 
-const AsyncResourceClass = findAsyncResource();
+// Marked pure: a bundler may drop the lookup when nothing uses captureAsyncContext.
+const AsyncResourceClass = /*#__PURE__*/ findAsyncResource();
 
 /**
  * Captures the current async context, or is `undefined` where the platform

@@ -2,15 +2,17 @@
  * The public shape of a bus: its options, its stats and its methods. The
  * implementation is in bus.ts.
  */
-import type { Observable, SchedulerLike, Subscription } from 'rxjs';
+import type { Observable, SchedulerLike } from 'rxjs';
+import type { BusSubscription } from './disposable-subscription.js';
 import type { HandlerError } from './errors.js';
 import type {
   BusEvent,
+  CheckedPattern,
+  CheckedType,
   EventMap,
   EventMatching,
   EventOf,
   EventType,
-  KnownPattern,
   PayloadArgs,
   PayloadMatching,
   PublicEvents,
@@ -24,6 +26,7 @@ import type { DropReason } from './pool.js';
 import type { Cursor, WaitForOptions } from './waiter.js';
 
 import type { Delivery } from './delivery.js';
+import type { EventIterator, IterateOptions } from './iterate.js';
 import type { OverflowPolicy } from './overflow.js';
 
 export type { OverflowPolicy } from './overflow.js';
@@ -103,6 +106,14 @@ export interface BusStats {
   readonly tracked: number;
   /** Producers waiting in `emit` for queue room. */
   readonly emitters: number;
+  /** True between `pause()` and `resume()`: queued jobs do not start. */
+  readonly paused: boolean;
+  /**
+   * Jobs past their handler's `timeout` that have not returned yet. They
+   * were counted in `failed` when the timeout passed, and still hold a slot
+   * (they are in `running`) until the handler returns.
+   */
+  readonly overdue: number;
 }
 
 /**
@@ -121,7 +132,7 @@ export interface DroppedJob {
   /**
    * Why: `'drop-newest'` / `'drop-oldest'` (overflow policy), `'closed'`
    * (`close({ drain: false })` or a drain timeout), `'unsubscribed'` (the
-   * handler was unsubscribed while the job waited).
+   * handler was unsubscribed while the job waited), `'cleared'` (`bus.clear()`).
    */
   readonly reason: DropReason;
 }
@@ -139,7 +150,27 @@ export interface OnOptions<P, Ev> {
   readonly signal?: AbortSignal;
   /** A name for error messages (default: the function's name). */
   readonly name?: string;
+  /**
+   * Per-job timeout in ms, from the handler's start. When it passes, the
+   * job's `signal` aborts (reason: a `JobTimeoutError`) and the job counts
+   * as failed: a `HandlerError` whose `cause` is that `JobTimeoutError` goes
+   * to `errors$`. A job that ignores its signal keeps its slot until it
+   * returns (`stats().overdue`). A synchronous handler cannot be
+   * interrupted and never times out. `0` or `Infinity`: none.
+   * @default 0
+   */
+  readonly timeout?: number;
 }
+
+/** Options of `bus.settled`. */
+export interface SettledOptions {
+  /** Reject with `SettleTimeoutError` (listing what is pending) after this many ms. Default: none (0). */
+  readonly timeout?: number;
+  /** Reject with `signal.reason` when it aborts (at once if it already has). */
+  readonly signal?: AbortSignal;
+}
+
+export type { IterateOptions, EventIterator } from './iterate.js';
 
 /** Options of `bus.emit`. */
 export interface EmitOptions {
@@ -198,21 +229,48 @@ export interface Bus<E extends EventMap, N extends EventMap = PublicEvents<E>> {
    * bus.publish('order.created', { id: '42', total: 99 });
    * ```
    */
-  publish<K extends EventType<N>>(type: K, ...payload: PayloadArgs<N[K]>): void;
+  publish<K extends string>(type: CheckedType<N, K>, ...payload: PayloadArgs<N[K & EventType<N>]>): void;
 
   /**
    * A hot stream of envelopes, delivered synchronously inside `publish`;
    * all events, or those whose type matches `pattern` (`*` = one segment,
-   * `**` = one or more). Completes when the bus closes.
+   * `**` = one or more), or any of an array of patterns (each event once).
+   * Completes when the bus closes.
    *
    * @example
    * ```ts
    * const sub = bus.events$('page.**').subscribe((e) => console.log(e.type));
    * sub.unsubscribe();
+   * bus.events$(['order.created', 'order.cancelled']).subscribe((e) => console.log(e.payload.id));
    * ```
    */
   events$(): Observable<EventOf<N>>;
-  events$<P extends string>(pattern: P & KnownPattern<N, P>): Observable<EventMatching<N, P>>;
+  events$<P extends string>(pattern: CheckedPattern<N, P> | readonly CheckedPattern<N, P>[]): Observable<EventMatching<N, P>>;
+
+  /**
+   * The events of `pattern` (all events without one; an array of patterns
+   * is their union) as an async iterator for `for await`. It listens from
+   * the moment it is created; events the loop has not taken yet wait in a
+   * buffer of `capacity` (default 1024) under `overflow` (default
+   * `'error'`: the iteration ends with `IteratorFullError` after the
+   * buffered events). `break`, `return()`, `signal` (the pending `next()`
+   * rejects with `signal.reason`) end it and leave nothing behind; `close()`
+   * ends it after the buffered events.
+   *
+   * @example
+   * ```ts
+   * const controller = new AbortController();
+   * for await (const event of bus.iterate(['order.created', 'order.cancelled'], { signal: controller.signal })) {
+   *   console.log(event.type, event.payload.id);
+   *   if (event.type === 'order.cancelled') break;
+   * }
+   * ```
+   */
+  iterate(options?: IterateOptions): EventIterator<EventOf<N>>;
+  iterate<P extends string>(
+    pattern: CheckedPattern<N, P> | readonly CheckedPattern<N, P>[],
+    options?: IterateOptions,
+  ): EventIterator<EventMatching<N, P>>;
 
   /**
    * Resolves with the first event of `pattern` whose payload matches
@@ -228,7 +286,7 @@ export interface Bus<E extends EventMap, N extends EventMap = PublicEvents<E>> {
    * ```
    */
   waitFor<P extends string>(
-    pattern: P & KnownPattern<N, P>,
+    pattern: CheckedPattern<N, P> | readonly CheckedPattern<N, P>[],
     matcher?: Matcher<PayloadMatching<N, P>, EventMatching<N, P>>,
     options?: WaitForOptions,
   ): Promise<EventMatching<N, P>>;
@@ -244,7 +302,7 @@ export interface Bus<E extends EventMap, N extends EventMap = PublicEvents<E>> {
    * ```
    */
   waitFor$<P extends string>(
-    pattern: P & KnownPattern<N, P>,
+    pattern: CheckedPattern<N, P> | readonly CheckedPattern<N, P>[],
     matcher?: Matcher<PayloadMatching<N, P>, EventMatching<N, P>>,
     options?: WaitForOptions,
   ): Observable<EventMatching<N, P>>;
@@ -264,13 +322,18 @@ export interface Bus<E extends EventMap, N extends EventMap = PublicEvents<E>> {
    *   await db.insert(order);
    * }, { concurrency: 4, key: (order) => order.customerId });
    * sub.unsubscribe();
+   *
+   * // Several patterns (the payload is the union); a per-job timeout that aborts `signal`:
+   * using audit = bus.on(['order.created', 'order.cancelled'], (order, event, { signal }) => log.write(event.type, order.id, { signal }), {
+   *   timeout: 5000,
+   * });
    * ```
    */
   on<P extends string>(
-    pattern: P & KnownPattern<N, P>,
+    pattern: CheckedPattern<N, P> | readonly CheckedPattern<N, P>[],
     handler: (payload: PayloadMatching<N, P>, event: EventMatching<N, P>, context: HandlerContext) => unknown,
     options?: OnOptions<PayloadMatching<N, P>, EventMatching<N, P>>,
-  ): Subscription;
+  ): BusSubscription;
 
   /**
    * Publishes with backpressure: waits until the handler queue has room for
@@ -284,7 +347,7 @@ export interface Bus<E extends EventMap, N extends EventMap = PublicEvents<E>> {
    * for (const row of rows) await bus.emit('row.imported', row, { timeout: 10_000 });
    * ```
    */
-  emit<K extends EventType<N>>(type: K, payload: N[K], options?: EmitOptions): Promise<void>;
+  emit<K extends string>(type: CheckedType<N, K>, ...args: EmitArgs<N[K & EventType<N>]>): Promise<void>;
 
   /**
    * Publishes like `emit` (waits for room, FIFO), then waits until every
@@ -304,7 +367,10 @@ export interface Bus<E extends EventMap, N extends EventMap = PublicEvents<E>> {
    * if (failed.length > 0) console.warn(`${failed.length} handler(s) failed`, failed[0].cause);
    * ```
    */
-  deliver<K extends EventType<N>>(type: K, payload: N[K], options?: EmitOptions): Promise<Delivery<EventOf<N, K>>>;
+  deliver<K extends string>(
+    type: CheckedType<N, K>,
+    ...args: EmitArgs<N[K & EventType<N>]>
+  ): Promise<Delivery<EventOf<N, K & EventType<N>>>>;
 
   /**
    * Handler failures, as `HandlerError`s (`event`, `handler`, `cause`).
@@ -353,20 +419,66 @@ export interface Bus<E extends EventMap, N extends EventMap = PublicEvents<E>> {
    * ```
    */
   track(): () => void;
-  track<T>(promise: PromiseLike<T>): PromiseLike<T>;
+  track<T>(promise: PromiseLike<T>): Promise<T>;
 
   /**
    * Resolves when no job is queued or running, no producer waits in `emit`
    * and no tracked work is pending — checked again after handlers that
-   * publish more events.
+   * publish more events. With `timeout`, rejects with `SettleTimeoutError`
+   * listing what is still pending (queued/running/overdue jobs per handler,
+   * waiting producers, tracked work, a paused pool) instead of hanging; with
+   * `signal`, rejects with `signal.reason`.
    *
    * @example
    * ```ts
    * bus.publish('order.created', order);
    * await bus.settled(); // every handler (and what they published) is done
+   * await bus.settled({ timeout: 5000 }); // in a test: fail with the list, not a hang
    * ```
    */
-  settled(): Promise<void>;
+  settled(options?: SettledOptions): Promise<void>;
+
+  /**
+   * Stops giving pool slots to queued jobs, without closing: publishing
+   * goes on queueing up to `capacity` (then the overflow policy applies,
+   * and `emit` waits for room). Jobs already running finish. `stats().paused`
+   * says so. `close()` resumes the pool so that it can drain, and `pause()`
+   * does nothing once `close()` was called.
+   *
+   * @example
+   * ```ts
+   * bus.pause();
+   * bus.publish('order.created', order); // queued, not started
+   * bus.resume(); // starts it
+   * ```
+   */
+  pause(): void;
+
+  /**
+   * Lets queued jobs start again after {@link Bus.pause}, oldest first.
+   *
+   * @example
+   * ```ts
+   * bus.resume();
+   * ```
+   */
+  resume(): void;
+
+  /**
+   * Discards the queued handler jobs (of events whose type matches
+   * `pattern`, or all), each reported on `dropped$` with reason `'cleared'`
+   * and counted in `stats().dropped`. Jobs already holding a slot are not
+   * touched. Returns how many were discarded. Waiting producers may then
+   * find room.
+   *
+   * @example
+   * ```ts
+   * bus.pause();
+   * const discarded = bus.clear('thumbnail.*'); // the backlog of one kind of work
+   * bus.resume();
+   * ```
+   */
+  clear(pattern?: string | readonly string[]): number;
 
   /**
    * Registers the one responder for request type `type`: it runs on the
@@ -385,7 +497,7 @@ export interface Bus<E extends EventMap, N extends EventMap = PublicEvents<E>> {
     type: K,
     responder: (payload: RequestOf<E, K>, context: HandlerContext) => ReplyOf<E, K> | PromiseLike<ReplyOf<E, K>>,
     options?: HandleOptions,
-  ): Subscription;
+  ): BusSubscription;
 
   /**
    * Sends a request and resolves with its own reply (correlated by the
@@ -442,6 +554,13 @@ export interface Bus<E extends EventMap, N extends EventMap = PublicEvents<E>> {
   /** `await using bus = createBus()` closes it at the end of the scope. */
   [Symbol.asyncDispose](): Promise<void>;
 }
+
+/**
+ * The rest arguments of `emit`/`deliver` after the type: the payload (which
+ * may be left out when its type accepts `undefined`, e.g. `void`), then the
+ * options.
+ */
+export type EmitArgs<P> = undefined extends P ? [payload?: P, options?: EmitOptions] : [payload: P, options?: EmitOptions];
 
 /** The event map of a bus created without one: any type, unknown payloads. */
 export type AnyEvents = Record<string, unknown>;

@@ -10,7 +10,7 @@
  *
  * Everything here is private: what a user can reach is the `Bus` interface.
  */
-import { asyncScheduler, Observable, Subject, Subscription } from 'rxjs';
+import { asyncScheduler, Observable, Subject, type Subscription } from 'rxjs';
 import { addAbortTarget, removeAbortTarget } from './abort-listeners.js';
 import { captureAsyncContext } from './async-context.js';
 import { EmitterQueue } from './backpressure.js';
@@ -25,11 +25,14 @@ import type {
   HandleOptions,
   OnOptions,
   RequestOptions,
+  SettledOptions,
 } from './bus-api.js';
+import type { IterateOptions } from './iterate.js';
+import { disposableSubscription, type BusSubscription } from './disposable-subscription.js';
 import { functionName } from './describe.js';
 import { Deliveries, type Delivery } from './delivery.js';
 import { Dispatcher, type Admitted } from './dispatch.js';
-import { BusClosedError, HandlerError, QueueFullError } from './errors.js';
+import { BusClosedError, HandlerError, QueueFullError, SettleTimeoutError } from './errors.js';
 import { ErrorReporter } from './error-reporter.js';
 import type { BusEvent, EventMap, ReplyPayload } from './event-map.js';
 import { EventStreams } from './event-streams.js';
@@ -37,19 +40,21 @@ import { HandlerEntry, HandlerRegistry, type HandlerFn, type KeyFn } from './han
 import { Lifecycle } from './lifecycle.js';
 import type { Matcher } from './matcher.js';
 import { OVERFLOW_POLICIES, type OverflowPolicy } from './overflow.js';
-import { compilePattern } from './pattern.js';
+import { BusEventIterator, type EventIterator } from './iterate.js';
+import { compilePatterns } from './pattern-list.js';
 import { HandlerPool, type DropReason } from './pool.js';
 import { RequestRegistry, type Responder } from './request.js';
 import { RingBuffer } from './ring-buffer.js';
 import { Shutdown } from './shutdown.js';
 import { StatsFeed } from './stats-feed.js';
+import { thenOf } from './thenable.js';
 import { TRANSPORT_PORT, type RemoteRequester, type ResponderListener, type TransportPort } from './transport/port.js';
 import {
   assertBoolean,
   assertCount,
   assertEventType,
+  assertFunction,
   assertOneOf,
-  assertPattern,
   assertScheduler,
   assertSignal,
   assertTimeout,
@@ -110,9 +115,7 @@ class EventBus {
     assertScheduler(scheduler);
     assertBoolean(asyncContext, 'asyncContext');
     const captureContext = asyncContext ? captureAsyncContext : undefined;
-    if (onError !== undefined && typeof onError !== 'function') {
-      throw new TypeError(`Expected 'onError' to be a function, got ${describeArgument(onError)}.`);
-    }
+    if (onError !== undefined) assertFunction(onError, 'onError');
     this.#capacity = capacity;
     this.#cursors = new CursorBook(history);
     this.#overflow = overflow;
@@ -120,9 +123,12 @@ class EventBus {
     this.#errors = new ErrorReporter(onError);
     this.#stats = new StatsFeed(scheduler, statsInterval, () => this.stats());
     this.#pool = new HandlerPool(concurrency, capacity, {
-      settled: (job, failed, error) => {
+      settled: (job, failed, error, timedOut) => {
         let failure: HandlerError | undefined;
-        if (failed) {
+        if (timedOut) {
+          // Counted and reported when the deadline passed (timedOut below).
+          failure = error as HandlerError;
+        } else if (failed) {
           failure = new HandlerError({ event: job.event, handler: job.handler.name, cause: error });
           this.#fail(failure);
         } else {
@@ -131,9 +137,13 @@ class EventBus {
         if (this.#deliveries.size > 0) this.#deliveries.jobEnded(job.event, failure);
         this.#poolChanged();
       },
+      timedOut: (_job, failure) => {
+        this.#fail(failure);
+        this.#changed();
+      },
       dropped: (job, reason) => this.#jobDropped(job.event, job.handler, reason),
       roomFreed: () => this.#emitters.serve(),
-    });
+    }, scheduler);
     const bus = this;
     this.#dispatcher = new Dispatcher({
       handlers: this.#handlers,
@@ -223,10 +233,10 @@ class EventBus {
   }
 
   /** emit and deliver: wait for room (FIFO behind waiting producers), then publish. */
-  #emit(type: string, payload: unknown, options: EmitOptions | undefined, admitted: Admitted | undefined, what: string): Promise<void> {
+  #emit(type: string, payload: unknown, options: EmitOptions | undefined, admitted: Admitted | undefined, what: 'emit' | 'deliver'): Promise<void> {
     try {
       assertPublishable(type);
-      const { timeout = 0, signal } = optionsOf(options, `${what}() options`);
+      const { timeout = 0, signal } = optionsOf(options, what === 'emit' ? 'emit() options' : 'deliver() options');
       assertTimeout(timeout, 'timeout');
       if (signal !== undefined) assertSignal(signal);
       if (this.#closed) throw new BusClosedError(`${what}('${type}')`);
@@ -249,14 +259,27 @@ class EventBus {
 
   // ---------------------------------------------------------------- streams
 
-  events$(pattern?: string): Observable<BusEvent> {
-    const compiled = pattern === undefined ? undefined : compilePattern(pattern);
+  events$(pattern?: string | readonly string[]): Observable<BusEvent> {
+    const compiled = pattern === undefined ? undefined : compilePatterns(pattern);
     return new Observable<BusEvent>((subscriber) => {
       if (this.#closed) {
         subscriber.complete();
         return undefined;
       }
       return this.#streams.add(compiled, subscriber);
+    });
+  }
+
+  iterate(pattern?: string | readonly string[] | IterateOptions, options?: IterateOptions): EventIterator {
+    // iterate(options) reads as "every event".
+    if (options === undefined && pattern !== undefined && typeof pattern === 'object' && !Array.isArray(pattern)) {
+      options = pattern as IterateOptions;
+      pattern = undefined;
+    }
+    const compiled = pattern === undefined ? undefined : compilePatterns(pattern);
+    return new BusEventIterator(compiled, optionsOf(options, 'iterate() options'), {
+      closed: () => this.#closed,
+      subscribe: (sink) => this.#streams.add(compiled, sink),
     });
   }
 
@@ -274,29 +297,49 @@ class EventBus {
 
   // ---------------------------------------------------------------- handlers
 
-  on(pattern: string, handler: HandlerFn, options?: OnOptions<unknown, BusEvent>): Subscription {
-    assertPattern(pattern);
+  on(pattern: string | readonly string[], handler: HandlerFn, options?: OnOptions<unknown, BusEvent>): BusSubscription {
+    const compiled = compilePatterns(pattern);
     if (typeof handler !== 'function') {
-      throw new TypeError(`Expected the handler for '${pattern}' to be a function, got ${describeArgument(handler)}.`);
+      throw new TypeError(`Expected the handler for '${compiled.source}' to be a function, got ${describeArgument(handler)}.`);
     }
-    const { concurrency = Infinity, key, signal, name = functionName(handler) || undefined } = optionsOf(options, 'on() options');
+    const {
+      concurrency = Infinity,
+      key,
+      signal,
+      name = functionName(handler) || undefined,
+      timeout = 0,
+    } = optionsOf(options, 'on() options');
     if (concurrency !== Infinity) assertCount(concurrency, 'concurrency', 1);
+    assertTimeout(timeout, 'timeout');
     if (key !== undefined && typeof key !== 'function') {
       throw new TypeError(`Expected 'key' to be a function (payload, event) => string | number, got ${describeArgument(key)}.`);
     }
     if (signal !== undefined) assertSignal(signal);
     if (name !== undefined && typeof name !== 'string') throw new TypeError(`Expected 'name' to be a string, got ${describeArgument(name)}.`);
-    if (this.#closed) throw new BusClosedError(`on('${pattern}')`);
-    const entry = new HandlerEntry(this.#handlerOrder++, compilePattern(pattern), handler, concurrency, key as KeyFn | undefined, name);
+    if (this.#closed) throw new BusClosedError(`on('${compiled.source}')`);
+    const entry = new HandlerEntry(
+      this.#handlerOrder++,
+      compiled,
+      handler,
+      concurrency,
+      key as KeyFn | undefined,
+      name,
+      false,
+      timeout === Infinity ? 0 : timeout,
+    );
     return this.#register(entry, signal);
   }
 
   /** Adds a handler entry; the Subscription removes it. Shared with request/reply. */
-  #register(entry: HandlerEntry, signal: AbortSignal | undefined): Subscription {
-    if (signal?.aborted) return Subscription.EMPTY;
+  #register(entry: HandlerEntry, signal: AbortSignal | undefined): BusSubscription {
+    if (signal?.aborted) {
+      const done = disposableSubscription();
+      done.unsubscribe();
+      return done;
+    }
     this.#handlers.add(entry);
     const abortTarget = signal === undefined ? undefined : { onAbort: () => subscription.unsubscribe() };
-    const subscription = new Subscription(() => {
+    const subscription = disposableSubscription(() => {
       if (!this.#handlers.delete(entry)) return;
       entry.active = false;
       if (signal !== undefined) removeAbortTarget(signal, abortTarget!);
@@ -320,8 +363,8 @@ class EventBus {
 
   // ---------------------------------------------------------------- request / reply
 
-  handle(type: string, responder: Responder, options?: HandleOptions): Subscription {
-    return this.#requests.handle(type, responder, optionsOf(options, 'handle() options'));
+  handle(type: string, responder: Responder, options?: HandleOptions): BusSubscription {
+    return this.#requests.handle(type, responder, optionsOf(options, 'handle() options')) as BusSubscription;
   }
 
   request(type: string, payload: unknown, options?: RequestOptions): Promise<unknown> {
@@ -380,7 +423,8 @@ class EventBus {
           return Promise.reject(error);
         }
       },
-      room: () => (this.#emitters.size > 0 ? 0 : this.#pool.room + Math.max(0, this.#pool.concurrency - this.#pool.running)),
+      room: () =>
+        this.#emitters.size > 0 ? 0 : this.#pool.room + (this.#pool.paused ? 0 : Math.max(0, this.#pool.concurrency - this.#pool.running)),
       report: (error) => this.#errors.report(error),
       watchResponders: (listener) => {
         const listeners = (this.#responderListeners ??= new Set());
@@ -416,7 +460,7 @@ class EventBus {
 
   // ---------------------------------------------------------------- waiting
 
-  waitFor(pattern: string, matcher?: Matcher<unknown, BusEvent>, options?: WaitForOptions): Promise<BusEvent> {
+  waitFor(pattern: string | readonly string[], matcher?: Matcher<unknown, BusEvent>, options?: WaitForOptions): Promise<BusEvent> {
     try {
       return waitForEvent(this.#waiterHost, pattern, matcher, optionsOf(options, 'waitFor() options'));
     } catch (error) {
@@ -424,7 +468,7 @@ class EventBus {
     }
   }
 
-  waitFor$(pattern: string, matcher?: Matcher<unknown, BusEvent>, options?: WaitForOptions): Observable<BusEvent> {
+  waitFor$(pattern: string | readonly string[], matcher?: Matcher<unknown, BusEvent>, options?: WaitForOptions): Observable<BusEvent> {
     return createWaiter$(this.#waiterHost, pattern, matcher, optionsOf(options, 'waitFor$() options'));
   }
 
@@ -434,16 +478,60 @@ class EventBus {
 
   // ---------------------------------------------------------------- lifetime
 
-  track<T>(promise?: PromiseLike<T>): (() => void) | PromiseLike<T> {
+  track<T>(promise?: PromiseLike<T>): (() => void) | Promise<T> {
     if (arguments.length === 0) return this.#life.track();
-    if (promise === null || typeof promise !== 'object' || typeof (promise as PromiseLike<T>).then !== 'function') {
+    if (promise === undefined || thenOf(promise) === undefined) {
       throw new TypeError(`Expected bus.track() to get nothing or a promise, got ${describeArgument(promise)}.`);
     }
     return this.#life.trackPromise(promise);
   }
 
-  settled(): Promise<void> {
-    return this.#life.settled();
+  settled(options?: SettledOptions): Promise<void> {
+    let timeout: number;
+    let signal: AbortSignal | undefined;
+    try {
+      ({ timeout = 0, signal } = optionsOf(options, 'settled() options'));
+      assertTimeout(timeout, 'timeout');
+      if (signal !== undefined) assertSignal(signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (timeout === 0 && signal === undefined) return this.#life.settled();
+    return this.#life.settled({
+      timeout,
+      signal,
+      scheduler: this.#waiterHost.scheduler,
+      timedOut: () =>
+        new SettleTimeoutError({
+          timeout,
+          pending: {
+            handlers: [...this.#pool.pending()].map(([handler, counts]) => ({ handler, ...counts })),
+            emitters: this.#emitters.size,
+            tracked: this.#life.tracked,
+            paused: this.#pool.paused,
+          },
+        }),
+    });
+  }
+
+  pause(): void {
+    // A closing bus drains: pausing it would keep close() from ever resolving.
+    if (this.#closed) return;
+    this.#pool.pause();
+    this.#changed();
+  }
+
+  resume(): void {
+    if (this.#closed && this.#shutdown !== undefined) return; // close() already resumed it
+    this.#pool.resume();
+    this.#changed();
+  }
+
+  clear(pattern?: string | readonly string[]): number {
+    const compiled = pattern === undefined ? undefined : compilePatterns(pattern);
+    const cleared = this.#pool.clear(compiled === undefined ? undefined : (type) => compiled.test(type));
+    if (cleared > 0) this.#poolChanged();
+    return cleared;
   }
 
   stats(): BusStats {
@@ -459,6 +547,8 @@ class EventBus {
       pendingRequests: this.#requests.size,
       tracked: this.#life.tracked,
       emitters: this.#emitters.size,
+      paused: this.#pool.paused,
+      overdue: this.#pool.overdue,
     };
   }
 
@@ -485,6 +575,8 @@ class EventBus {
     this.#requests.rejectAll(new BusClosedError('wait for a reply'));
     this.#streams.complete();
     const pool = this.#pool;
+    // A paused pool could never drain: closing resumes it.
+    pool.resume();
     this.#shutdown = new Shutdown(
       {
         scheduler: this.#waiterHost.scheduler,
@@ -560,9 +652,11 @@ export type {
   BusStats,
   CloseOptions,
   DroppedJob,
+  EmitArgs,
   EmitOptions,
   HandleOptions,
   OnOptions,
   OverflowPolicy,
   RequestOptions,
+  SettledOptions,
 } from './bus-api.js';

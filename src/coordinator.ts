@@ -7,9 +7,9 @@
 import { BehaviorSubject, Observable } from 'rxjs';
 import { OVERFLOW_POLICIES, type OverflowPolicy } from './overflow.js';
 import { CommandDroppedError, CommandQueueFullError, CoordinatorClosedError } from './errors.js';
-import { RingBuffer } from './ring-buffer.js';
+import { Deque } from './deque.js';
 import { adopt, thenOf } from './thenable.js';
-import { assertCount, describeArgument } from './validate.js';
+import { assertBoolean, assertCount, assertOneOf, describeArgument, optionsOf } from './validate.js';
 
 /**
  * A command: receives the current state and the caller's arguments, may
@@ -221,10 +221,7 @@ interface Call {
   readonly reject: (error: unknown) => void;
 }
 
-const RESERVED: ReadonlySet<string> = new Set<ReservedCommandName>(['state', 'state$', 'close', 'then']);
-// The waiting queue starts small and doubles up to `capacity`, so an
-// unbounded coordinator costs little until callers pile up.
-const INITIAL_QUEUE_SIZE = 16;
+const RESERVED_NAMES: readonly ReservedCommandName[] = ['state', 'state$', 'close', 'then'];
 
 /** The single owner of the state: runs calls one at a time and settles each caller. */
 class StateOwner<S> {
@@ -233,7 +230,8 @@ class StateOwner<S> {
   readonly #subject: BehaviorSubject<S>;
   readonly #capacity: number;
   readonly #overflow: OverflowPolicy;
-  #queue: RingBuffer<Call>;
+  // Grows as callers pile up, so an unbounded coordinator costs little until then.
+  readonly #queue = new Deque<Call>();
   // True from the start of a command until the queue is empty: calls arriving
   // meanwhile (even synchronously, from a state$ subscriber) wait their turn.
   #busy = false;
@@ -246,7 +244,6 @@ class StateOwner<S> {
     this.state = initialState;
     this.#capacity = capacity;
     this.#overflow = overflow;
-    this.#queue = new RingBuffer(Math.min(capacity, INITIAL_QUEUE_SIZE));
     this.#subject = new BehaviorSubject(initialState);
     this.state$ = new Observable<S>((subscriber) => {
       // A completed BehaviorSubject emits nothing to late subscribers; the
@@ -269,14 +266,9 @@ class StateOwner<S> {
     });
   }
 
-  close(options: CoordinatorCloseOptions = {}): Promise<void> {
-    if (options === null || typeof options !== 'object') {
-      throw new TypeError(`Expected close() options to be an object such as { drain: false }, got ${describeArgument(options)}.`);
-    }
-    const { drain = true } = options;
-    if (typeof drain !== 'boolean') {
-      throw new TypeError(`Expected 'drain' to be a boolean, got ${describeArgument(drain)}.`);
-    }
+  close(options?: CoordinatorCloseOptions): Promise<void> {
+    const { drain = true } = optionsOf(options, 'close() options');
+    assertBoolean(drain, 'drain');
     this.#closed = true;
     if (!drain) {
       for (let call = this.#queue.shift(); call !== undefined; call = this.#queue.shift()) {
@@ -292,12 +284,11 @@ class StateOwner<S> {
 
   #enqueue(call: Call): void {
     const queue = this.#queue;
-    if (queue.size < this.#capacity) {
-      if (queue.free === 0) this.#queue = grow(queue, this.#capacity);
-      this.#queue.push(call);
+    const capacity = this.#capacity;
+    if (queue.size < capacity) {
+      queue.push(call);
       return;
     }
-    const capacity = this.#capacity;
     switch (this.#overflow) {
       case 'error':
         call.reject(new CommandQueueFullError({ command: call.name, capacity }));
@@ -306,9 +297,10 @@ class StateOwner<S> {
         call.reject(new CommandDroppedError({ command: call.name, capacity, overflow: 'drop-newest' }));
         return;
       case 'drop-oldest': {
-        // With capacity 0 there is nothing older to evict: pushEvicting hands the new call back.
-        const evicted = queue.pushEvicting(call);
-        evicted?.reject(new CommandDroppedError({ command: evicted.name, capacity, overflow: 'drop-oldest' }));
+        // With capacity 0 there is nothing older to evict: the new call itself is dropped.
+        const evicted = capacity === 0 ? call : queue.shift()!;
+        if (evicted !== call) queue.push(call);
+        evicted.reject(new CommandDroppedError({ command: evicted.name, capacity, overflow: 'drop-oldest' }));
         return;
       }
     }
@@ -379,13 +371,6 @@ class StateOwner<S> {
   }
 }
 
-/** A bigger ring with the same calls in the same order (amortised O(1) per call). */
-function grow(queue: RingBuffer<Call>, limit: number): RingBuffer<Call> {
-  const bigger = new RingBuffer<Call>(Math.min(limit, Math.max(1, queue.capacity * 2)));
-  for (const call of queue) bigger.push(call);
-  return bigger;
-}
-
 /**
  * Creates a coordinator: an object with one async method per command, which
  * run against one shared state strictly one at a time, in arrival order.
@@ -425,30 +410,23 @@ function grow(queue: RingBuffer<Call>, limit: number): RingBuffer<Call> {
 export function createCoordinator<S, C extends Commands<NoInfer<S>>>(
   initialState: S,
   commands: C & CheckedCommands<NoInfer<S>, C>,
-  options: CoordinatorOptions = {},
+  options?: CoordinatorOptions,
 ): Coordinator<S, C> {
   if (commands === null || typeof commands !== 'object' || Array.isArray(commands)) {
     throw new TypeError(
       `Expected the commands to be an object of functions such as { add: (state, n) => ... }, got ${describeArgument(commands)}.`,
     );
   }
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`Expected the coordinator options to be an object, got ${describeArgument(options)}.`);
-  }
-  const { capacity = Infinity, overflow = 'error' } = options;
+  const { capacity = Infinity, overflow = 'error' } = optionsOf(options, 'coordinator options');
   if (capacity !== Infinity) assertCount(capacity, 'capacity', 0);
-  if (!OVERFLOW_POLICIES.includes(overflow)) {
-    throw new TypeError(
-      `Expected 'overflow' to be one of ${OVERFLOW_POLICIES.map((p) => `'${p}'`).join(', ')}, got ${describeArgument(overflow)}.`,
-    );
-  }
+  assertOneOf(overflow, 'overflow', OVERFLOW_POLICIES);
   const names = Object.keys(commands);
   // Check everything before building anything, so a bad argument leaves nothing behind.
   for (const name of names) {
-    if (RESERVED.has(name)) {
+    if ((RESERVED_NAMES as readonly string[]).includes(name)) {
       throw new TypeError(
         `'${name}' cannot be a command name: the coordinator's own '${name}' would be hidden. ` +
-          `Reserved names are ${[...RESERVED].map((r) => `'${r}'`).join(', ')}; rename the command.`,
+          `Reserved names are ${RESERVED_NAMES.map((r) => `'${r}'`).join(', ')}; rename the command.`,
       );
     }
     const command: unknown = (commands as Record<string, unknown>)[name];

@@ -25,11 +25,16 @@ const REASON_LIMIT = 80;
 
 const dateTime = Date.prototype.getTime;
 const dateToIso = Date.prototype.toISOString;
-const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get!;
+const mapSize = /*#__PURE__*/ getterOf(Map.prototype, 'size');
 const mapEntries = Map.prototype.entries;
-const setSize = Object.getOwnPropertyDescriptor(Set.prototype, 'size')!.get!;
+const setSize = /*#__PURE__*/ getterOf(Set.prototype, 'size');
 const setValues = Set.prototype.values;
 const objectTag = Object.prototype.toString;
+
+/** A built-in accessor's getter (called only as a pure annotated call, so bundlers may drop it unused). */
+function getterOf(proto: object, key: string): (this: unknown) => unknown {
+  return Object.getOwnPropertyDescriptor(proto, key)!.get!;
+}
 
 /** Escapes line breaks, so a rendering stays on one line. */
 const oneLine = (s: string): string => s.replace(/\n/g, '\\n').replace(/\r/g, '\\r');

@@ -100,13 +100,20 @@ export class Dispatcher {
   publish(type: string, payload: unknown, policy: OverflowPolicy | 'wait', admitted?: Admitted): boolean {
     const host = this.#host;
     const pool = host.pool;
+    const registry = host.handlers;
+    const matched = registry.size === 0 ? NO_HANDLERS : registry.for(type);
+    // Queue slots the jobs need, when known without running key functions.
+    let known = -1;
     // A waiting producer is retried after every pool step: when no key
     // function is involved, find out cheaply (no envelope, no selection)
     // whether it can fit yet.
-    if (policy === 'wait' && host.handlers.size > 0 && !this.#mayFitNow(type)) return false;
+    if (policy === 'wait' && matched.length > 0 && (registry.keyed === 0 || !matched.some(isKeyed))) {
+      known = pool.queueSlotsNeeded(matched, undefined);
+      if (known > pool.room && matched.length <= host.capacity + pool.concurrency) return false;
+    }
     const time = host.scheduler.now();
     let event = envelope(type, payload, this.lastId + 1, time);
-    const selection = this.#select(type, event);
+    const selection = this.#select(matched, event);
 
     // Admission: from here until delivery no user code runs.
     if (this.closed) throw new BusClosedError(`publish('${type}')`);
@@ -120,7 +127,8 @@ export class Dispatcher {
     let needed = 0;
     let evicted: ReturnType<HandlerPool['evictOldest']> | undefined;
     if (admit) {
-      needed = pool.queueSlotsNeeded(handlers, keys);
+      // Without keys no user code ran since `known` was counted: it still holds.
+      needed = known >= 0 && handlers === matched ? known : pool.queueSlotsNeeded(handlers, keys);
       const room = pool.room;
       if (needed > room) {
         switch (policy) {
@@ -179,21 +187,6 @@ export class Dispatcher {
   }
 
   /**
-   * False when an event of `type` cannot be admitted now, found without
-   * running user code: exact when none of its handlers is keyed. With a
-   * keyed handler only the keys can tell (an idle key's job starts at once,
-   * a key function that throws drops its job), so it answers true and the
-   * exact check runs them.
-   */
-  #mayFitNow(type: string): boolean {
-    const { handlers, pool, capacity } = this.#host;
-    const list = handlers.for(type);
-    if (handlers.keyed > 0 && list.some((h) => h.key !== undefined)) return true;
-    if (pool.queueSlotsNeeded(list, undefined) <= pool.room) return true;
-    return list.length > capacity + pool.concurrency;
-  }
-
-  /**
    * Whether an event of `type` can ever fit, by the plain count of its
    * handlers: one job each, at most an idle pool plus an empty queue. (A
    * handler whose key function throws gets no job: that is found out by
@@ -206,12 +199,9 @@ export class Dispatcher {
   }
 
   /** The handlers of the type and, when any is keyed, their keys; a key function that throws drops its handler. */
-  #select(type: string, event: BusEvent): Selection {
-    const registry = this.#host.handlers;
-    if (registry.size === 0) return NOBODY;
-    const handlers = registry.for(type);
+  #select(handlers: readonly HandlerEntry[], event: BusEvent): Selection {
     if (handlers.length === 0) return NOBODY;
-    if (registry.keyed === 0) return { handlers, keys: undefined, errors: undefined };
+    if (this.#host.handlers.keyed === 0) return { handlers, keys: undefined, errors: undefined };
     const kept: HandlerEntry[] = [];
     const keys: Array<string | number | undefined> = [];
     let errors: HandlerError[] | undefined;
@@ -235,6 +225,10 @@ export class Dispatcher {
 /** An event envelope: read-only, so no consumer can change what the next one (or the history) sees. */
 function envelope(type: string, payload: unknown, id: number, time: number): BusEvent {
   return Object.freeze({ type, payload, id, time });
+}
+
+function isKeyed(handler: HandlerEntry): boolean {
+  return handler.key !== undefined;
 }
 
 /** Drops the handlers unsubscribed meanwhile (by a key function); the common case allocates nothing. */

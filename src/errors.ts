@@ -180,6 +180,95 @@ export class HandlerError extends RxBusError {
 }
 
 /**
+ * A handler job ran longer than its handler's `timeout` (`bus.on(pattern,
+ * handler, { timeout })`). It is the `cause` of the {@link HandlerError} the
+ * job fails with, and the `reason` its `signal` is aborted with. `name` is
+ * `'TimeoutError'`, like the DOM's and p-queue's.
+ *
+ * The job keeps its pool slot until the handler returns: a handler that
+ * ignores its signal stays visible as `stats().overdue`.
+ *
+ * @example
+ * ```ts
+ * bus.errors$.subscribe((err) => {
+ *   if (err.cause instanceof JobTimeoutError) log.warn(`${err.cause.handler} took over ${err.cause.timeout} ms`);
+ * });
+ * ```
+ */
+export class JobTimeoutError extends RxBusError {
+  override name = 'TimeoutError';
+  /** The handler's name, when it has one. */
+  readonly handler: string | undefined;
+  /** The event the job was running for. */
+  readonly event: { readonly type: string; readonly id: number };
+  /** The handler's timeout, in ms. */
+  readonly timeout: number;
+  constructor(details: { handler: string | undefined; event: { readonly type: string; readonly id: number }; timeout: number }) {
+    const { handler, event, timeout } = details;
+    const who = handler ? safeText`Handler '${handler}'` : 'A handler';
+    super(
+      safeText`${who} ran longer than its ${timeout} ms timeout on '${event.type}' (event #${event.id}): its signal was aborted ` +
+        `and the job counts as failed. It keeps its slot until it returns: make it honour context.signal, or raise 'timeout'.`,
+    );
+    this.handler = handler;
+    this.event = event;
+    this.timeout = timeout;
+  }
+}
+
+/** What a bus still had pending when `settled({ timeout })` gave up. */
+export interface UnsettledWork {
+  /** Queued, running and overdue (past their `timeout`) jobs per handler name (`'(anonymous)'` for unnamed ones). */
+  readonly handlers: ReadonlyArray<{ readonly handler: string; readonly queued: number; readonly running: number; readonly overdue: number }>;
+  /** Producers waiting in `emit`/`deliver` for queue room. */
+  readonly emitters: number;
+  /** Tracked work (`bus.track()`) not yet released. */
+  readonly tracked: number;
+  /** True when the pool was paused (`bus.pause()`): queued jobs cannot start. */
+  readonly paused: boolean;
+}
+
+/**
+ * `bus.settled({ timeout })` did not see the bus idle in time. The message
+ * and `pending` list what was still queued or running (per handler), how
+ * many producers were waiting in `emit`, how much tracked work was left, and
+ * whether the pool was paused. `name` is `'TimeoutError'`.
+ *
+ * @example
+ * ```ts
+ * await bus.settled({ timeout: 5000 }).catch((err) => {
+ *   if (err instanceof SettleTimeoutError) console.log(err.pending.handlers);
+ *   throw err;
+ * });
+ * ```
+ */
+export class SettleTimeoutError extends RxBusError {
+  override name = 'TimeoutError';
+  /** How long settled() waited, in ms. */
+  readonly timeout: number;
+  /** What was still pending when it gave up. */
+  readonly pending: UnsettledWork;
+  constructor(details: { timeout: number; pending: UnsettledWork }) {
+    const { timeout, pending } = details;
+    const lines: string[] = [];
+    for (const h of pending.handlers) {
+      const overdue = h.overdue > 0 ? safeText`, ${h.overdue} past its timeout` : '';
+      lines.push(safeText`  - handler '${h.handler}': ${h.queued} queued, ${h.running} running${overdue}`);
+    }
+    if (pending.emitters > 0) lines.push(`  - ${pending.emitters} producer(s) waiting in emit() for queue room`);
+    if (pending.tracked > 0) lines.push(`  - ${pending.tracked} tracked work item(s) not released (bus.track())`);
+    if (pending.paused) lines.push(`  - the pool is paused: queued jobs start only after bus.resume()`);
+    super(
+      safeText`settled() waited ${timeout} ms and the bus is still busy:\n` +
+        lines.join('\n') +
+        `\nFind the handler that does not end (give it a 'timeout' and honour its signal), release tracked work, or allow a longer timeout.`,
+    );
+    this.timeout = timeout;
+    this.pending = pending;
+  }
+}
+
+/**
  * `bus.request` got no reply within its timeout. `name` is `'TimeoutError'`.
  *
  * @example
@@ -348,6 +437,39 @@ export class BufferFullError extends QueueFullError {
       `pick overflow 'drop-newest' or 'drop-oldest', or slow the source down.`;
     this.operator = operator;
     this.concurrency = concurrency;
+  }
+}
+
+/**
+ * The buffer of a `bus.iterate()` loop was full under `overflow: 'error'`:
+ * the loop takes events more slowly than they are published. The iterator
+ * stopped listening; its buffered events are still delivered, then `next()`
+ * rejects with this. It is a {@link QueueFullError}, with `type` the event
+ * that did not fit.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   for await (const event of bus.iterate('tick', { capacity: 100 })) await slowWork(event);
+ * } catch (err) {
+ *   if (err instanceof IteratorFullError) console.warn(err.message); // raise capacity or drop
+ * }
+ * ```
+ */
+export class IteratorFullError extends QueueFullError {
+  override name = 'IteratorFullError';
+  /** The iterated pattern(s); undefined for every event. */
+  readonly pattern: string | undefined;
+  constructor(details: { pattern: string | undefined; capacity: number; type: string; id: number }) {
+    const { pattern, capacity, type, id } = details;
+    super({ type, capacity, needed: 1 });
+    // QueueFullError's message speaks of bus handlers; say what happened here instead.
+    const what = pattern === undefined ? 'bus.iterate()' : safeText`bus.iterate('${pattern}')`;
+    this.message =
+      safeText`${what} buffer is full: ${capacity} event(s) not yet taken by the loop when '${type}' (event #${id}) arrived, ` +
+      `so the iteration ends after them. The loop is slower than the events: raise 'capacity', ` +
+      `pick overflow 'drop-newest' or 'drop-oldest', or do less per event.`;
+    this.pattern = pattern;
   }
 }
 

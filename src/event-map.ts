@@ -106,6 +106,43 @@ export type TypesMatching<E extends EventMap, P extends string> = {
  */
 export type KnownPattern<E extends EventMap, P extends string> = [TypesMatching<E, P>] extends [never] ? never : unknown;
 
+/**
+ * The wildcard patterns a type suggests: `'page.request.sent'` →
+ * `'page.**'`, `'page.request.*'`, `'page.request.**'`.
+ */
+type WildcardsOf<K extends string> = K extends `${infer Head}.${infer Rest}`
+  ? `${Head}.**` | (Rest extends `${string}.${string}` ? never : `${Head}.*`) | `${Head}.${WildcardsOf<Rest>}`
+  : never;
+
+/**
+ * The patterns a compile error offers for a pattern that matches no event
+ * type: every type, the `*`/`**` patterns of its prefixes, and `'**'`.
+ * TypeScript prints the list (and often "Did you mean …?") instead of
+ * `never`.
+ */
+export type PatternSuggestions<E extends EventMap> = { [K in EventType<E>]: K | WildcardsOf<K> }[EventType<E>] | '**';
+
+/**
+ * A pattern parameter that accepts P when it matches at least one event
+ * type of E (any string, when P is not a literal). For a typo, the
+ * parameter becomes {@link PatternSuggestions}, so the error lists the
+ * valid patterns. Distributes over a union, so each pattern of an array is
+ * checked on its own.
+ */
+export type CheckedPattern<E extends EventMap, P extends string> = P extends string
+  ? [TypesMatching<E, P>] extends [never]
+    ? // PatternSuggestions<E>, spelled out: through the alias, TypeScript would print its name, not the list.
+      { [K in EventType<E>]: K | WildcardsOf<K> }[EventType<E>] | '**'
+    : P
+  : never;
+
+/**
+ * An event type parameter that accepts K when it is a type of E. For a
+ * typo, the parameter becomes the list of the map's types, so the error
+ * names them instead of printing the whole event map.
+ */
+export type CheckedType<E extends EventMap, K extends string> = K extends EventType<E> ? K : { [T in EventType<E>]: T }[EventType<E>];
+
 /** The envelope union of the events a pattern matches. */
 export type EventMatching<E extends EventMap, P extends string> = EventOf<E, TypesMatching<E, P>>;
 
@@ -114,7 +151,7 @@ export type PayloadMatching<E extends EventMap, P extends string> = E[TypesMatch
 
 // ---------------------------------------------------------------------------
 // Request / reply typing: a request type is declared in the event map with the
-// `Request<Req, Res>` marker; the bus's events then carry `Req` under that
+// `RequestEvent<Req, Res>` marker; the bus's events then carry `Req` under that
 // type, and the reply travels as a `$reply.<type>` event.
 
 declare const requestMarker: unique symbol;
@@ -126,7 +163,7 @@ declare const requestMarker: unique symbol;
  * @example
  * ```ts
  * type AppEvents = {
- *   'user.get': Request<{ id: string }, { id: string; name: string }>;
+ *   'user.get': RequestEvent<{ id: string }, { id: string; name: string }>;
  *   'user.renamed': { id: string; name: string };
  * };
  * const bus = createBus<AppEvents>();
@@ -134,25 +171,38 @@ declare const requestMarker: unique symbol;
  * const user = await bus.request('user.get', { id: '7' }); // { id: string; name: string }
  * ```
  */
-export interface Request<Req, Res> {
+export interface RequestEvent<Req, Res> {
   readonly [requestMarker]: { readonly request: Req; readonly reply: Res };
 }
+
+/**
+ * The former name of {@link RequestEvent}. It shadows the Fetch API's global
+ * `Request` in any module that imports it (`TS2314: Generic type 'Request'
+ * requires 2 type argument(s)` where `fetch`'s `Request` is meant).
+ *
+ * @deprecated Use `RequestEvent<Req, Res>`; this alias goes away before 1.0.
+ * @example
+ * ```ts
+ * type Old = { 'user.get': Request<{ id: string }, User> }; // same as RequestEvent
+ * ```
+ */
+export type Request<Req, Res> = RequestEvent<Req, Res>;
 
 /** The request types of an event map (any string for an untyped bus). */
 export type RequestType<E extends EventMap> = string extends keyof E
   ? string
-  : { [K in EventType<E>]: E[K] extends Request<unknown, unknown> ? K : never }[EventType<E>];
+  : { [K in EventType<E>]: E[K] extends RequestEvent<unknown, unknown> ? K : never }[EventType<E>];
 
 /** The request payload of a request type. */
 export type RequestOf<E extends EventMap, K extends string> = K extends keyof E
-  ? E[K] extends Request<infer Req, unknown>
+  ? E[K] extends RequestEvent<infer Req, unknown>
     ? Req
     : E[K]
   : unknown;
 
 /** The reply of a request type. */
 export type ReplyOf<E extends EventMap, K extends string> = K extends keyof E
-  ? E[K] extends Request<unknown, infer Res>
+  ? E[K] extends RequestEvent<unknown, infer Res>
     ? Res
     : unknown
   : unknown;
@@ -181,6 +231,6 @@ export type ReplyType<K extends string> = `$reply.${K}`;
  */
 export type PublicEvents<E extends EventMap> = string extends keyof E
   ? E
-  : { [K in keyof E]: E[K] extends Request<infer Req, unknown> ? Req : E[K] } & {
+  : { [K in keyof E]: E[K] extends RequestEvent<infer Req, unknown> ? Req : E[K] } & {
       [K in RequestType<E> as ReplyType<K>]: ReplyPayload<ReplyOf<E, K>>;
     };

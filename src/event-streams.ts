@@ -16,14 +16,20 @@
  * Subscriber ignores `next` once unsubscribed); an RxJS Subscriber reports
  * its observer's errors itself.
  */
-import type { Subscriber } from 'rxjs';
 import type { BusEvent } from './event-map.js';
 import type { CompiledPattern } from './pattern.js';
 import { PatternIndex, PatternNode } from './pattern-index.js';
+import { firstPartMatching, partsOf } from './pattern-list.js';
+
+/** What a stream delivers to: an RxJS Subscriber, or an `iterate()` buffer. */
+export interface StreamSink {
+  next(event: BusEvent): void;
+  complete(): void;
+}
 
 interface Stream {
   readonly order: number;
-  readonly subscriber: Subscriber<BusEvent>;
+  readonly subscriber: StreamSink;
 }
 
 /**
@@ -42,18 +48,50 @@ export class EventStreams {
   /** The `events$()` streams: a trie node of their own, outside the trie. */
   readonly #all = new PatternNode<Stream>(undefined, '', false);
   #order = 0;
+  /** Index entries beyond the first of streams with several patterns (so `size` counts subscriptions). */
+  #extraParts = 0;
 
   /** Number of live stream subscriptions. */
   get size(): number {
-    return this.#index.size + this.#all.items.size;
+    return this.#index.size - this.#extraParts + this.#all.items.size;
   }
 
   /** Adds a subscription; the returned function removes it (idempotent). */
-  add(pattern: CompiledPattern | undefined, subscriber: Subscriber<BusEvent>): () => void {
-    const stream: Stream = { order: this.#order++, subscriber };
-    if (pattern === undefined) this.#all.add(stream);
-    else this.#index.add(pattern.source, stream);
-    return pattern === undefined ? () => void this.#all.remove(stream) : () => void this.#index.delete(pattern.source, stream);
+  add(pattern: CompiledPattern | undefined, subscriber: StreamSink): () => void {
+    if (pattern === undefined) {
+      const stream: Stream = { order: this.#order++, subscriber };
+      this.#all.add(stream);
+      return () => void this.#all.remove(stream);
+    }
+    const parts = partsOf(pattern);
+    if (parts.length === 1) {
+      const stream: Stream = { order: this.#order++, subscriber };
+      this.#index.add(pattern.source, stream);
+      return () => void this.#index.delete(pattern.source, stream);
+    }
+    // Several patterns: one entry per part, each passing on only the events
+    // no earlier part matches, so an event matching two parts arrives once.
+    const order = this.#order++;
+    const streams = parts.map((part, i): Stream => ({
+      order,
+      subscriber: {
+        next: (event) => {
+          if (firstPartMatching(parts, event.type) === i) subscriber.next(event);
+        },
+        complete: () => subscriber.complete(),
+      },
+    }));
+    for (let i = 0; i < parts.length; i++) this.#index.add(parts[i]!.source, streams[i]!);
+    this.#extraParts += parts.length - 1;
+    let removed = false;
+    return () => {
+      if (removed) return;
+      removed = true;
+      let present = false;
+      for (let i = 0; i < parts.length; i++) present = this.#index.delete(parts[i]!.source, streams[i]!) || present;
+      // complete() already forgot it (and reset the count).
+      if (present) this.#extraParts -= parts.length - 1;
+    };
   }
 
   /** Delivers an event to every stream whose pattern matches its type, in subscription order. */
@@ -92,6 +130,9 @@ export class EventStreams {
     const streams = [...this.#all.list(), ...this.#index.all()].sort(byOrder);
     for (const stream of streams) this.#all.remove(stream);
     this.#index.clear();
+    this.#extraParts = 0;
+    // The parts of a several-pattern stream complete the same sink: an RxJS
+    // Subscriber (and an iterator) ignores all but the first complete.
     for (const stream of streams) stream.subscriber.complete();
   }
 }

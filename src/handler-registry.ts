@@ -9,12 +9,14 @@ import { IndexedHeap } from './indexed-heap.js';
 import type { CompiledPattern } from './pattern.js';
 import type { Lane } from './pool.js';
 import { PatternIndex } from './pattern-index.js';
+import { partsOf } from './pattern-list.js';
 
 /** The per-job context a handler receives as its third argument. */
 export interface HandlerContext {
   /**
    * Aborted when the job is cancelled: `close({ drain: false })`, a drain
-   * timeout, or (for responders) the request timing out or being aborted.
+   * timeout, the handler's own `timeout` passing (reason: a `JobTimeoutError`),
+   * or (for responders) the request timing out or being aborted.
    */
   readonly signal: AbortSignal;
 }
@@ -60,6 +62,8 @@ export class HandlerEntry implements HeapEntry {
     readonly name: string | undefined,
     /** True for request responders (`bus.handle`). */
     readonly responder = false,
+    /** Per-job timeout in ms; 0 = none. */
+    readonly timeout = 0,
   ) {
     this.keyLanes = key === undefined ? undefined : new Map();
   }
@@ -84,19 +88,26 @@ export class HandlerRegistry {
   /** Number of registered handlers with a key function (publish skips key work when 0). */
   keyed = 0;
 
+  #size = 0;
+
   /** Number of registered handlers. */
   get size(): number {
-    return this.#index.size;
+    return this.#size;
   }
 
   add(entry: HandlerEntry): void {
-    this.#index.add(entry.pattern.source, entry);
+    // A handler of several patterns sits under each; the index merges it back to one match.
+    for (const part of partsOf(entry.pattern)) this.#index.add(part.source, entry);
+    this.#size++;
     if (entry.key !== undefined) this.keyed++;
     this.#cache.clear();
   }
 
   delete(entry: HandlerEntry): boolean {
-    if (!this.#index.delete(entry.pattern.source, entry)) return false;
+    let removed = false;
+    for (const part of partsOf(entry.pattern)) removed = this.#index.delete(part.source, entry) || removed;
+    if (!removed) return false;
+    this.#size--;
     if (entry.key !== undefined) this.keyed--;
     this.#cache.clear();
     return true;
@@ -117,8 +128,8 @@ export class HandlerRegistry {
     return list;
   }
 
-  /** Every registered handler. */
+  /** Every registered handler (once each, also when it has several patterns). */
   all(): HandlerEntry[] {
-    return [...this.#index.all()];
+    return [...new Set(this.#index.all())];
   }
 }

@@ -3,7 +3,19 @@
  * event-loop rule: the bus is settled only when nothing is queued, running,
  * waiting to be emitted, or registered to run later.
  */
+import type { SchedulerLike, Subscription } from 'rxjs';
+import { addAbortTarget, removeAbortTarget, type AbortTarget } from './abort-listeners.js';
 import { RxBusError } from './errors.js';
+import { scheduleAfter } from './long-delay.js';
+
+/** How long a `settled()` call may wait: a timeout (0 = none) and a signal. */
+export interface SettleLimits {
+  readonly timeout: number;
+  readonly signal: AbortSignal | undefined;
+  readonly scheduler: SchedulerLike;
+  /** The error to reject with when the timeout passes (built then, so it says what is pending then). */
+  timedOut(): Error;
+}
 
 /**
  * Tracked work and the promises waiting for the bus to settle.
@@ -19,7 +31,8 @@ import { RxBusError } from './errors.js';
 export class Lifecycle {
   /** Tracked work not yet released. */
   tracked = 0;
-  #waiting: Array<() => void> = [];
+  /** Callbacks of pending settled() calls; one that gives up (timeout, abort) takes itself out. */
+  readonly #waiting = new Set<() => void>();
   #checkQueued = false;
 
   constructor(private readonly busyElsewhere: () => boolean) {}
@@ -64,10 +77,52 @@ export class Lifecycle {
     );
   }
 
-  /** Resolves when nothing is pending, checked again after a microtask. */
-  settled(): Promise<void> {
-    return new Promise<void>((resolve) => {
-      this.#waiting.push(resolve);
+  /**
+   * Resolves when nothing is pending, checked again after a microtask. With
+   * limits, rejects with `timedOut()` when the timeout passes first, or with
+   * `signal.reason` when it aborts (at once if it already has); either way
+   * it leaves no timer, abort listener or callback behind.
+   */
+  settled(limits?: SettleLimits): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (limits === undefined || (limits.timeout === 0 && limits.signal === undefined)) {
+        this.#waiting.add(resolve);
+        this.check();
+        return;
+      }
+      const { signal, timeout, scheduler } = limits;
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      let timer: Subscription | undefined;
+      let abortTarget: AbortTarget | undefined;
+      const stop = (): void => {
+        this.#waiting.delete(done);
+        timer?.unsubscribe();
+        if (abortTarget !== undefined) removeAbortTarget(signal!, abortTarget);
+      };
+      const done = (): void => {
+        stop();
+        resolve();
+      };
+      this.#waiting.add(done);
+      if (signal !== undefined) {
+        abortTarget = {
+          onAbort: (reason) => {
+            stop();
+            reject(reason);
+          },
+        };
+        addAbortTarget(signal, abortTarget);
+      }
+      if (timeout > 0 && timeout !== Infinity) {
+        timer = scheduleAfter(scheduler, timeout, () => {
+          timer = undefined;
+          stop();
+          reject(limits.timedOut());
+        });
+      }
       this.check();
     });
   }
@@ -83,14 +138,19 @@ export class Lifecycle {
    * work is seen before `settled()` resolves.
    */
   check(): void {
-    if (this.#waiting.length === 0 || this.#checkQueued || !this.idle()) return;
+    if (this.#waiting.size === 0 || this.#checkQueued || !this.idle()) return;
     this.#checkQueued = true;
     queueMicrotask(() => {
       this.#checkQueued = false;
       if (!this.idle()) return;
-      const waiting = this.#waiting;
-      this.#waiting = [];
+      const waiting = [...this.#waiting];
+      this.#waiting.clear();
       for (const resolve of waiting) resolve();
     });
+  }
+
+  /** Pending settled() calls (for leak checks). */
+  get waiting(): number {
+    return this.#waiting.size;
   }
 }

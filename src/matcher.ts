@@ -124,7 +124,7 @@ class Compiled implements CompiledMatcher<unknown, unknown> {
   }
 }
 
-const ANY = new Compiled({ kind: 'any' }, undefined, undefined);
+const ANY = /*#__PURE__*/ new Compiled({ kind: 'any' }, undefined, undefined);
 
 /**
  * Compiles a matcher. `undefined` (no matcher) matches everything.

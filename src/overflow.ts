@@ -1,5 +1,5 @@
 /**
- * The overflow policies shared by the bus, the coordinator, `iterate` and
+ * The overflow policies shared by the bus, the coordinator and
  * `boundedMerge`: what happens to new work when a bounded queue is full.
  */
 

@@ -185,7 +185,14 @@ export class PatternIndex<T extends Ordered> {
       for (const item of node.items) out.push(item);
     }
     // One node's Set is already in subscription order.
-    if (sources > 1) out.sort(byOrder);
+    if (sources > 1) {
+      out.sort(byOrder);
+      // An item added under several patterns (an array of patterns) is one
+      // match: after the sort its copies are neighbours.
+      let kept = 1;
+      for (let i = 1; i < out.length; i++) if (out[i] !== out[kept - 1]) out[kept++] = out[i]!;
+      out.length = kept;
+    }
     return out;
   }
 

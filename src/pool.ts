@@ -27,6 +27,9 @@
  * A job that was assigned but not yet called is still "not started" for the
  * user: unsubscribing its handler or closing without drain drops it.
  */
+import type { SchedulerLike } from 'rxjs';
+import { deadlinesOf, type DeadlineQueue, type DeadlineTarget } from './deadlines.js';
+import { HandlerError, JobTimeoutError } from './errors.js';
 import type { BusEvent } from './event-map.js';
 import type { HandlerContext, HandlerEntry } from './handler-registry.js';
 import { IndexedHeap, type HeapEntry } from './indexed-heap.js';
@@ -34,7 +37,7 @@ import { LinkedList } from './linked-list.js';
 import { thenOf, type ThenMethod } from './thenable.js';
 
 /** Why a job was dropped. */
-export type DropReason = 'drop-newest' | 'drop-oldest' | 'closed' | 'unsubscribed';
+export type DropReason = 'drop-newest' | 'drop-oldest' | 'closed' | 'unsubscribed' | 'cleared';
 
 /** A captured async context (see async-context.ts): runs a function inside it. */
 export interface ContextScope {
@@ -86,6 +89,8 @@ export interface CancellableContext extends HandlerContext {
  * would double the cost of a trivial job.
  */
 class JobContext implements CancellableContext {
+  /** Set only for a handler with a `timeout` whose job returned a promise. */
+  deadline: JobDeadline | undefined;
   #controller: AbortController | undefined;
   #reason: unknown;
   #cancelled = false;
@@ -104,6 +109,23 @@ class JobContext implements CancellableContext {
     this.#reason = reason;
     this.#controller?.abort(reason);
   }
+}
+
+/**
+ * The deadline of one running job of a handler with a `timeout`. Created
+ * only for such jobs, so a handler without one pays nothing for the feature.
+ */
+class JobDeadline implements DeadlineTarget {
+  due = 0;
+  seq = 0;
+  slot = -1;
+  /** Set when the deadline passed: the failure the job ends with, whatever it returns later. */
+  failure: HandlerError | undefined;
+
+  constructor(
+    readonly job: Job,
+    readonly onDeadline: () => void,
+  ) {}
 }
 
 /** One handler call for one event. */
@@ -141,8 +163,13 @@ export class Job {
 
 /** What the pool tells its bus. */
 export interface PoolEvents {
-  /** A job finished: `failed` with `error` when it threw or rejected. */
-  settled(job: Job, failed: boolean, error: unknown): void;
+  /**
+   * A job finished: `failed` with `error` when it threw or rejected. When
+   * `timedOut`, `error` is the HandlerError already passed to {@link timedOut}.
+   */
+  settled(job: Job, failed: boolean, error: unknown, timedOut: boolean): void;
+  /** A job ran past its handler's `timeout`: count and report `failure` (the job still holds its slot). */
+  timedOut(job: Job, failure: HandlerError): void;
   /** A job was discarded before it started (not called for evictions, which the caller reports). */
   dropped(job: Job, reason: DropReason): void;
   /** Queue room or a slot was freed (emitters may be waiting for it). */
@@ -167,6 +194,10 @@ export class HandlerPool {
   queued = 0;
   /** Jobs holding a slot: running, or assigned and about to be called. */
   running = 0;
+  /** True between pause() and resume(): no job is given a slot. */
+  paused = false;
+  /** Running jobs past their handler's `timeout` that have not returned yet (they keep their slot). */
+  overdue = 0;
 
   readonly #events: PoolEvents;
   /** Handlers with a job allowed to start, by that job's sequence number. */
@@ -180,11 +211,27 @@ export class HandlerPool {
   readonly #starting = new LinkedList<Job>();
   #calling = false;
   #holds = 0;
+  readonly #scheduler: SchedulerLike | undefined;
+  #deadlines: DeadlineQueue | undefined;
 
-  constructor(concurrency: number, capacity: number, events: PoolEvents) {
+  /** `scheduler` times per-job timeouts (handlers with a `timeout` need one). */
+  constructor(concurrency: number, capacity: number, events: PoolEvents, scheduler?: SchedulerLike) {
     this.concurrency = concurrency;
     this.capacity = capacity;
     this.#events = events;
+    this.#scheduler = scheduler;
+  }
+
+  /** Stops giving slots to queued jobs (jobs already holding one still run). */
+  pause(): void {
+    this.paused = true;
+  }
+
+  /** Gives slots again, and calls what gets one. */
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.pump();
   }
 
   /** Queue slots left. */
@@ -206,7 +253,7 @@ export class HandlerPool {
   queueSlotsNeeded(handlers: readonly HandlerEntry[], keys: ReadonlyArray<string | number | undefined> | undefined): number {
     // Slots are assigned eagerly, so a ready job means no slot is free; the
     // check keeps a newcomer from overtaking it all the same.
-    let free = this.#ready.size > 0 ? 0 : this.concurrency - this.running;
+    let free = this.#ready.size > 0 || this.paused ? 0 : this.concurrency - this.running;
     let needed = 0;
     for (let i = 0; i < handlers.length; i++) {
       const h = handlers[i]!;
@@ -272,6 +319,79 @@ export class HandlerPool {
     }
     for (const job of dropped) this.#events.dropped(job, reason);
     if (dropped.length > 0) this.pump();
+  }
+
+  /**
+   * Discards the queued jobs whose event type `matches` (all of them
+   * without it), reported as `'cleared'`; jobs holding a slot are left
+   * alone. Returns how many were discarded.
+   */
+  clear(matches: ((type: string) => boolean) | undefined): number {
+    const victims = new Set<Job>();
+    for (let job = this.#queue.head; job !== undefined; job = job.next) {
+      if (matches === undefined || matches(job.event.type)) victims.add(job);
+    }
+    if (victims.size === 0) return 0;
+    // Victims may sit anywhere in their lanes (a type filter), so each lane
+    // is rebuilt without them in one pass, then put back where it belongs.
+    const lanes = new Set<Lane>();
+    for (const job of victims) {
+      this.#queue.remove(job);
+      lanes.add(job.lane);
+    }
+    this.queued -= victims.size;
+    for (const lane of lanes) {
+      let head: Job | undefined;
+      let tail: Job | undefined;
+      let size = 0;
+      for (let job = lane.head; job !== undefined; ) {
+        const next: Job | undefined = job.nextInLane;
+        job.nextInLane = undefined;
+        if (!victims.has(job)) {
+          if (tail === undefined) head = job;
+          else tail.nextInLane = job;
+          tail = job;
+          size++;
+        }
+        job = next;
+      }
+      lane.head = head;
+      lane.tail = tail;
+      lane.size = size;
+      const handler = lane.handler;
+      if (lane.slot >= 0) handler.lanes.remove(lane);
+      if (lane.size > 0 && lane.running < lane.limit) {
+        lane.due = lane.head!.seq;
+        handler.lanes.push(lane);
+      }
+      this.#releaseLane(lane);
+      this.#refresh(handler);
+    }
+    for (const job of victims) this.#events.dropped(job, 'cleared');
+    this.pump();
+    return victims.size;
+  }
+
+  /**
+   * What is queued and running, per handler name (`'(anonymous)'` for
+   * unnamed ones), for the message of a `settled()` that timed out.
+   */
+  pending(): Map<string, { queued: number; running: number; overdue: number }> {
+    const byHandler = new Map<string, { queued: number; running: number; overdue: number }>();
+    const entry = (job: Job) => {
+      const name = job.handler.name ?? '(anonymous)';
+      let counts = byHandler.get(name);
+      if (counts === undefined) byHandler.set(name, (counts = { queued: 0, running: 0, overdue: 0 }));
+      return counts;
+    };
+    for (let job = this.#queue.head; job !== undefined; job = job.next) entry(job).queued++;
+    for (let job = this.#starting.head; job !== undefined; job = job.next) entry(job).running++;
+    for (let job = this.#running.head; job !== undefined; job = job.next) {
+      const counts = entry(job);
+      counts.running++;
+      if (job.context?.deadline?.failure !== undefined) counts.overdue++;
+    }
+    return byHandler;
   }
 
   /** Discards every job that has not started and aborts the signal of every running one. */
@@ -343,7 +463,7 @@ export class HandlerPool {
 
   /** Moves queued jobs into free slots, oldest first. No user code runs. */
   #assign(): void {
-    while (this.running < this.concurrency) {
+    while (this.running < this.concurrency && !this.paused) {
       const handler = this.#ready.peek();
       if (handler === undefined) break;
       this.#assignNext(handler);
@@ -363,6 +483,26 @@ export class HandlerPool {
       lane = handler.lane ??= new Lane(handler, Infinity, undefined);
     }
     const job = new Job(this.#seq++, event, lane, scope);
+    // The common case: nothing is waiting to start, the pool is not paused, a
+    // slot is free, and neither the handler's cap nor the lane holds this job back. It would
+    // pass through the lane, the arrival list and both heaps only to be taken
+    // out by the next `#assign`; give it its slot now (same order: every job
+    // that could start before it already has one).
+    if (
+      this.#ready.size === 0 &&
+      !this.paused &&
+      this.running < this.concurrency &&
+      handler.running < handler.concurrency &&
+      lane.size === 0 &&
+      lane.running < lane.limit
+    ) {
+      lane.running++;
+      handler.running++;
+      this.running++;
+      job.assigned = true;
+      this.#starting.push(job);
+      return;
+    }
     lane.push(job);
     this.queued++;
     this.#queue.push(job);
@@ -486,6 +626,9 @@ export class HandlerPool {
       this.#finish(job, false, undefined);
       return;
     }
+    // A synchronous handler cannot be interrupted: only a job that returned
+    // a promise gets a deadline.
+    if (job.handler.timeout > 0) this.#arm(job, context);
     try {
       then.call(
         result,
@@ -499,12 +642,50 @@ export class HandlerPool {
   }
 
   #finish(job: Job, failed: boolean, error: unknown): void {
-    if (job.context === undefined || !job.assigned) return; // settled twice by a misbehaving thenable
+    const context = job.context;
+    if (context === undefined || !job.assigned) return; // settled twice by a misbehaving thenable
     job.context = undefined;
     job.assigned = false;
     this.#running.remove(job);
     this.#freeSlot(job);
-    this.#events.settled(job, failed, error);
+    const deadline = context.deadline;
+    let timedOut = false;
+    if (deadline !== undefined) {
+      this.#deadlines!.remove(deadline);
+      if (deadline.failure !== undefined) {
+        // The outcome was decided at the deadline; what it returned now does not change it.
+        this.overdue--;
+        timedOut = true;
+        failed = true;
+        error = deadline.failure;
+      }
+    }
+    this.#events.settled(job, failed, error, timedOut);
     this.pump();
+  }
+
+  /** Starts the deadline of a job whose handler has a `timeout`. */
+  #arm(job: Job, context: JobContext): void {
+    if (this.#scheduler === undefined) throw new Error('rxbus internal error: a handler with a timeout on a pool without a scheduler.');
+    const deadline = new JobDeadline(job, () => this.#expire(deadline, context));
+    context.deadline = deadline;
+    (this.#deadlines ??= deadlinesOf(this.#scheduler)).add(deadline, job.handler.timeout);
+  }
+
+  /**
+   * The job ran past its timeout. Its outcome is settled now (failed, with
+   * a TimeoutError as cause) and counted before any user code runs; then
+   * the failure is reported and the job's signal aborted. The job keeps its
+   * slot until it returns: a handler cannot be stopped from outside.
+   */
+  #expire(deadline: JobDeadline, context: JobContext): void {
+    const job = deadline.job;
+    if (job.context !== context) return; // it finished meanwhile
+    const timeout = job.handler.timeout;
+    const cause = new JobTimeoutError({ handler: job.handler.name, event: job.event, timeout });
+    deadline.failure = new HandlerError({ event: job.event, handler: job.handler.name, cause });
+    this.overdue++;
+    this.#events.timedOut(job, deadline.failure);
+    context.cancel(cause);
   }
 }

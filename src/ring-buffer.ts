@@ -1,8 +1,11 @@
 /**
  * A fixed-capacity FIFO over a circular array: O(1) push and shift with no
  * reallocation (unlike `Array#shift`, which is O(n) on large arrays), and
- * memory bounded by the capacity. Used for the event history and the handler
- * job queue.
+ * memory bounded by the capacity, for storage that keeps the newest items and
+ * lets the oldest go: the event history, the cursors a bus has issued, and
+ * `boundedMerge`'s buffer. Queues without a bound are `deque.ts`; the handler
+ * pool's queue is made of linked lists (`linked-list.ts`), since its jobs
+ * also leave from the middle.
  */
 
 /**

@@ -180,9 +180,11 @@ export function assertScheduler(value: unknown, what = 'scheduler'): asserts val
   }
 }
 
+const NO_OPTIONS = Object.freeze({});
+
 /**
- * Asserts an options argument: an object, or `undefined` (then `{}` is
- * returned). `null`, primitives and arrays are a `TypeError` naming the
+ * Asserts an options argument: an object, or `undefined` (then an empty,
+ * frozen object is returned). `null`, primitives and arrays are a `TypeError` naming the
  * argument, instead of an internal "Cannot read properties of null".
  *
  * @example
@@ -191,7 +193,8 @@ export function assertScheduler(value: unknown, what = 'scheduler'): asserts val
  * ```
  */
 export function optionsOf<T extends object>(value: T | undefined, what: string): Partial<T> {
-  if (value === undefined) return {};
+  // One shared empty object: the common call passes no options, and this runs on every emit.
+  if (value === undefined) return NO_OPTIONS;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new TypeError(`Expected the ${what} to be an object or undefined, got ${describeArgument(value)}.`);
   }

@@ -173,10 +173,15 @@ export class WaiterIndex {
   readonly #wildcards = new PatternIndex<PatternBucket>();
   #order = 0;
   #size = 0;
+  /**
+   * Entries beyond the first of waiters on several patterns (one entry per
+   * pattern, see waiter.ts), kept by those waiters so `size` counts waiters.
+   */
+  facets = 0;
 
   /** Number of registered waiters. */
   get size(): number {
-    return this.#size;
+    return this.#size - this.facets;
   }
 
   add(waiter: IndexedWaiter): void {

@@ -14,10 +14,11 @@ import { describeValue } from './describe.js';
 import { BusClosedError, HistoryGapError, WaitTimeoutError, type NearMiss } from './errors.js';
 import type { BusEvent } from './event-map.js';
 import { compileMatcher, type CompiledMatcher, type Matcher, type PinnedField } from './matcher.js';
-import { compilePattern, type CompiledPattern } from './pattern.js';
+import type { CompiledPattern } from './pattern.js';
+import { compilePatterns, firstPartMatching, partsOf } from './pattern-list.js';
 import { PendingWait, type WaitSink, type WaitTiming } from './pending-wait.js';
 import { RingBuffer } from './ring-buffer.js';
-import { assertPattern, assertSignal, assertTimeout } from './validate.js';
+import { assertSignal, assertTimeout } from './validate.js';
 import type { IndexedWaiter, WaiterIndex } from './waiter-index.js';
 
 /**
@@ -168,7 +169,7 @@ class BusWaiter extends PendingWait<BusEvent> implements IndexedWaiter {
     const { host, since, pattern } = this.plan;
     if (since === undefined) {
       this.after = host.lastId;
-      host.waiters.add(this);
+      this.#enter();
       return;
     }
     const history = host.history;
@@ -194,7 +195,7 @@ class BusWaiter extends PendingWait<BusEvent> implements IndexedWaiter {
     this.after = last;
     const buffer: BusEvent[] = [];
     this.#buffer = buffer;
-    host.waiters.add(this);
+    this.#enter();
     this.hold();
     try {
       for (const event of missed) {
@@ -254,8 +255,31 @@ class BusWaiter extends PendingWait<BusEvent> implements IndexedWaiter {
     return hit;
   }
 
+  /** The waiter's entries in the index for several patterns (one per pattern); undefined for one pattern. */
+  #facets: WaiterFacet[] | undefined;
+
+  #enter(): void {
+    const waiters = this.plan.host.waiters;
+    const parts = partsOf(this.plan.pattern);
+    if (parts.length === 1) {
+      waiters.add(this);
+      return;
+    }
+    this.#facets = parts.map((part, i) => new WaiterFacet(this, part, parts, i));
+    for (const facet of this.#facets) waiters.add(facet);
+    waiters.facets += parts.length - 1;
+  }
+
   protected detach(): void {
-    this.plan.host.waiters.delete(this);
+    const waiters = this.plan.host.waiters;
+    const facets = this.#facets;
+    if (facets === undefined) {
+      waiters.delete(this);
+      return;
+    }
+    this.#facets = undefined;
+    for (const facet of facets) waiters.delete(facet);
+    waiters.facets -= facets.length - 1;
   }
 
   protected timeoutError(): Error {
@@ -270,19 +294,49 @@ class BusWaiter extends PendingWait<BusEvent> implements IndexedWaiter {
   }
 }
 
+/**
+ * One pattern of a waiter on several: the index files it under that
+ * pattern, and it passes on only the events no earlier pattern of the
+ * waiter matches, so the waiter is offered each event once.
+ */
+class WaiterFacet implements IndexedWaiter {
+  constructor(
+    readonly owner: BusWaiter,
+    readonly pattern: CompiledPattern,
+    readonly parts: readonly CompiledPattern[],
+    readonly index: number,
+  ) {}
+
+  get pinned(): PinnedField | undefined {
+    return this.owner.pinned;
+  }
+
+  get after(): number {
+    return this.owner.after;
+  }
+
+  offer(event: BusEvent): void {
+    if (firstPartMatching(this.parts, event.type) === this.index) this.owner.offer(event);
+  }
+
+  fail(error: Error): void {
+    this.owner.fail(error);
+  }
+}
+
 function plan(
   host: WaiterHost,
-  pattern: string,
+  pattern: string | readonly string[],
   matcher: Matcher<unknown, BusEvent> | undefined,
   options: WaitForOptions = {},
 ): WaitPlan {
-  assertPattern(pattern);
+  const compiled = compilePatterns(pattern);
   const { timeout = host.defaultTimeout, signal, since } = options;
   assertTimeout(timeout, 'timeout');
   if (signal !== undefined) assertSignal(signal);
   return {
     host,
-    pattern: compilePattern(pattern),
+    pattern: compiled,
     matcher: compileMatcher(matcher),
     timeout,
     signal,
@@ -312,7 +366,7 @@ function start(plan: WaitPlan, sink: WaitSink<BusEvent>): BusWaiter | undefined 
  */
 export function createWaiter$(
   host: WaiterHost,
-  pattern: string,
+  pattern: string | readonly string[],
   matcher: Matcher<unknown, BusEvent> | undefined,
   options?: WaitForOptions,
 ): Observable<BusEvent> {
@@ -335,7 +389,7 @@ export function createWaiter$(
  */
 export function waitForEvent(
   host: WaiterHost,
-  pattern: string,
+  pattern: string | readonly string[],
   matcher: Matcher<unknown, BusEvent> | undefined,
   options?: WaitForOptions,
 ): Promise<BusEvent> {

@@ -666,7 +666,7 @@ describe('createCoordinator', () => {
 
     it('checks close options and changes nothing when they are wrong', async () => {
       const c = createCoordinator(0, { inc: (n) => replaceState(n + 1, n + 1) });
-      expect(() => c.close({ drain: 'no' as never })).toThrow(new TypeError(`Expected 'drain' to be a boolean, got "no".`));
+      expect(() => c.close({ drain: 'no' as never })).toThrow(new TypeError(`Expected 'drain' to be true or false, got "no".`));
       expect(() => c.close(42 as never)).toThrow(TypeError);
       await expect(c.inc()).resolves.toBe(1);
       await c.close();

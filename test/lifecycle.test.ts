@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { BusClosedError, CloseTimeoutError, RxBusError, createBus, type BusStats, type DroppedJob } from '../src/index.js';
+import { BusClosedError, CloseTimeoutError, RxBusError, SettleTimeoutError, createBus, type BusStats, type DroppedJob } from '../src/index.js';
+import { createTestBus } from '../src/testing/test-bus.js';
 import { VirtualScheduler } from '../src/testing/virtual-scheduler.js';
 import { deferred, flush, observe } from './support/async.js';
 
@@ -260,5 +261,105 @@ describe('bus.stats$', () => {
     sub.unsubscribe();
     bus.publish('tick', 4);
     expect(scheduler.pending).toBe(0);
+  });
+});
+
+describe('bus.settled({ timeout, signal })', () => {
+  it('rejects with SettleTimeoutError listing what is pending per handler, waiting emitters, tracked work and a paused pool', async () => {
+    const bus = createTestBus<{ job: number; other: number }>({ concurrency: 1, capacity: 1 });
+    bus.errors$.subscribe(() => undefined);
+    bus.on('job', function slowJob(_n, _e, { signal }) {
+      return new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
+    });
+    bus.publish('job', 1);
+    bus.publish('job', 2);
+    const emit = bus.emit('job', 3);
+    const release = bus.track();
+    bus.pause();
+    const settled = bus.settled({ timeout: 1000 });
+    const outcome = settled.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    await bus.advanceAsync(999);
+    bus.advance(1);
+    const error = await outcome;
+    expect(error).toBeInstanceOf(SettleTimeoutError);
+    const e = error as SettleTimeoutError;
+    expect(e.name).toBe('TimeoutError');
+    expect(e.timeout).toBe(1000);
+    expect(e.pending).toEqual({
+      handlers: [{ handler: 'slowJob', queued: 1, running: 1, overdue: 0 }],
+      emitters: 1,
+      tracked: 1,
+      paused: true,
+    });
+    expect(e.message).toBe(
+      'settled() waited 1000 ms and the bus is still busy:\n' +
+        "  - handler 'slowJob': 1 queued, 1 running\n" +
+        '  - 1 producer(s) waiting in emit() for queue room\n' +
+        '  - 1 tracked work item(s) not released (bus.track())\n' +
+        '  - the pool is paused: queued jobs start only after bus.resume()\n' +
+        "Find the handler that does not end (give it a 'timeout' and honour its signal), release tracked work, or allow a longer timeout.",
+    );
+    expect(bus.scheduler.pending).toBe(0);
+    release();
+    await bus.close({ drain: false });
+    await expect(emit).rejects.toThrow();
+  });
+
+  it('resolves when the bus goes idle before the timeout, leaving no timer', async () => {
+    const bus = createTestBus<{ job: number }>();
+    bus.on('job', () => bus.delay(10));
+    bus.publish('job', 1);
+    const settled = bus.settled({ timeout: 1000 });
+    await bus.advanceAsync(10);
+    await expect(settled).resolves.toBeUndefined();
+    expect(bus.scheduler.pending).toBe(0);
+  });
+
+  it('rejects with signal.reason when aborted, at once when aborted before the call, and leaves no listener', async () => {
+    const bus = createTestBus<{ job: number }>();
+    const release = bus.track();
+    const controller = new AbortController();
+    const settled = bus.settled({ signal: controller.signal });
+    controller.abort('give up');
+    await expect(settled).rejects.toBe('give up');
+    await expect(bus.settled({ signal: AbortSignal.abort('early') })).rejects.toBe('early');
+    release();
+    await expect(bus.settled()).resolves.toBeUndefined();
+  });
+
+  it('names overdue jobs (past their timeout, still running)', async () => {
+    const bus = createTestBus<{ job: number }>();
+    bus.errors$.subscribe(() => undefined);
+    bus.on('job', async function stuck() {
+      await bus.delay(10_000);
+    }, { timeout: 100 });
+    bus.publish('job', 1);
+    const outcome = bus.settled({ timeout: 500 }).catch((err: unknown) => err as SettleTimeoutError);
+    await bus.advanceAsync(500);
+    const error = await outcome;
+    expect(error?.pending.handlers).toEqual([{ handler: 'stuck', queued: 0, running: 1, overdue: 1 }]);
+    expect(error?.message).toContain("handler 'stuck': 0 queued, 1 running, 1 past its timeout");
+    await bus.advanceAsync(10_000);
+  });
+
+  it('checks its options', async () => {
+    const bus = createTestBus<{ job: number }>();
+    await expect(bus.settled({ timeout: -5 })).rejects.toThrow(RangeError);
+    await expect(bus.settled(null as never)).rejects.toThrow(TypeError);
+    await expect(bus.settled({ signal: 'x' as never })).rejects.toThrow(TypeError);
+  });
+});
+
+describe('bus.track(promise)', () => {
+  it('returns a real Promise, so .catch and .finally are there', async () => {
+    const bus = createTestBus();
+    const tracked = bus.track(Promise.reject(new Error('boom')));
+    expect(tracked).toBeInstanceOf(Promise);
+    const caught = await tracked.catch((err: Error) => err.message).finally(() => undefined);
+    expect(caught).toBe('boom');
+    expect(bus.stats().tracked).toBe(0);
   });
 });

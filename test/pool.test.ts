@@ -1,6 +1,6 @@
 import { config } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { BusClosedError, HandlerError, QueueFullError, type DroppedJob } from 'rxbus';
+import { BusClosedError, HandlerError, JobTimeoutError, QueueFullError, type DroppedJob } from 'rxbus';
 import { createTestBus, expectNoLeaks, record } from 'rxbus/testing';
 import 'rxbus/testing/vitest';
 
@@ -13,6 +13,8 @@ type Events = {
 };
 
 const never = () => new Promise<void>(() => undefined);
+/** A job that runs until its signal aborts (so close({ drain: false }) can end it). */
+const untilAborted = (signal: AbortSignal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
 
 describe('bus.on: the bounded pool', () => {
   it('never runs more than `concurrency` jobs nor queues more than `capacity`', async () => {
@@ -426,6 +428,266 @@ describe('unsubscribing handlers', () => {
     controller.abort();
     bus.publish('job', 2);
     expect(ran).toEqual([1]);
+    expect(bus.stats().subscriptions).toBe(0);
+  });
+});
+
+describe('bus.pause / bus.resume', () => {
+  it('stops job starts without closing: publishing queues up to capacity, emit then waits', async () => {
+    const bus = createTestBus<Events>({ concurrency: 2, capacity: 3 });
+    const started: number[] = [];
+    bus.on('job', (n) => {
+      started.push(n);
+    });
+    bus.pause();
+    expect(bus.stats().paused).toBe(true);
+    for (let i = 1; i <= 3; i++) bus.publish('job', i);
+    expect(started).toEqual([]);
+    expect(bus.stats()).toMatchObject({ queued: 3, running: 0 });
+    expect(() => bus.publish('job', 4)).toThrow(QueueFullError);
+    let emitted = false;
+    const emit = bus.emit('job', 4).then(() => (emitted = true));
+    await bus.advanceAsync(1000); // flush() would wait for a paused pool forever
+    expect(emitted).toBe(false);
+    expect(bus.stats().emitters).toBe(1);
+    bus.resume();
+    expect(bus.stats().paused).toBe(false);
+    await emit;
+    await bus.flush();
+    expect(started).toEqual([1, 2, 3, 4]);
+    expect(bus).toBeSettled();
+  });
+
+  it('lets jobs already running finish while paused', async () => {
+    const bus = createTestBus<Events>({ concurrency: 1 });
+    const ended: number[] = [];
+    bus.on('job', async (n) => {
+      await bus.delay(10);
+      ended.push(n);
+    });
+    bus.publish('job', 1);
+    bus.publish('job', 2);
+    bus.pause();
+    await bus.advanceAsync(50);
+    expect(ended).toEqual([1]);
+    expect(bus.stats()).toMatchObject({ running: 0, queued: 1, paused: true });
+    bus.resume();
+    await bus.flush();
+    expect(ended).toEqual([1, 2]);
+  });
+
+  it('keeps settled() pending while paused with queued jobs, and close() resumes to drain', async () => {
+    const bus = createTestBus<Events>();
+    const started: number[] = [];
+    bus.on('job', (n) => void started.push(n));
+    bus.pause();
+    bus.publish('job', 1);
+    let settled = false;
+    const settling = bus.settled().then(() => (settled = true));
+    await bus.advanceAsync(1000);
+    expect(settled).toBe(false);
+    await bus.close();
+    expect(started).toEqual([1]);
+    expect(await settling).toBe(true);
+  });
+
+  it('resume() from a stream subscriber inside publish starts the jobs after the subscribers, before publish returns', () => {
+    const bus = createTestBus<Events>();
+    const log: string[] = [];
+    bus.on('job', (n) => void log.push(`job ${n}`));
+    bus.pause();
+    bus.publish('job', 1);
+    bus.events$('other').subscribe(() => {
+      bus.resume();
+      log.push('resumed');
+    });
+    bus.publish('other', 0);
+    log.push('returned');
+    expect(log).toEqual(['resumed', 'job 1', 'returned']);
+  });
+});
+
+describe('bus.clear', () => {
+  it("discards queued jobs, reports each on dropped$ with reason 'cleared', and leaves running ones alone", async () => {
+    const bus = createTestBus<Events>({ concurrency: 1 });
+    const drops: DroppedJob[] = [];
+    bus.dropped$.subscribe((d) => drops.push(d));
+    const ran: number[] = [];
+    bus.on('job', async function worker(n) {
+      ran.push(n);
+      await bus.delay(5);
+    });
+    for (let i = 1; i <= 4; i++) bus.publish('job', i);
+    expect(bus.clear()).toBe(3);
+    expect(drops.map((d) => [d.event.payload, d.reason, d.handler])).toEqual([
+      [2, 'cleared', 'worker'],
+      [3, 'cleared', 'worker'],
+      [4, 'cleared', 'worker'],
+    ]);
+    expect(bus.stats()).toMatchObject({ queued: 0, running: 1, dropped: 3 });
+    await bus.flush();
+    expect(ran).toEqual([1]);
+    expect(bus.clear()).toBe(0);
+  });
+
+  it('with a pattern, discards only the jobs of matching events and keeps the order of the rest', async () => {
+    const bus = createTestBus<Events>({ concurrency: 1 });
+    const ran: string[] = [];
+    bus.on(['job', 'other'], async (n, event) => {
+      ran.push(`${event.type} ${n}`);
+      await bus.delay(1);
+    });
+    bus.on('job.keyed', (p) => void ran.push(`keyed ${p.key}${p.n}`), { key: (p) => p.key });
+    bus.pause();
+    bus.publish('job', 1);
+    bus.publish('other', 2);
+    bus.publish('job.keyed', { key: 'a', n: 1 });
+    bus.publish('job', 3);
+    bus.publish('job.keyed', { key: 'a', n: 2 });
+    bus.publish('other', 4);
+    expect(bus.clear(['other', 'job.keyed'])).toBe(4);
+    expect(bus.stats().queued).toBe(2);
+    bus.resume();
+    await bus.flush();
+    expect(ran).toEqual(['job 1', 'job 3']);
+    expect(bus).toBeSettled();
+  });
+
+  it('frees room for a waiting emitter', async () => {
+    const bus = createTestBus<Events>({ concurrency: 1, capacity: 1 });
+    bus.on('job', (_n, _e, { signal }) => untilAborted(signal));
+    bus.publish('job', 1); // running
+    bus.publish('job', 2); // queued
+    const emit = bus.emit('job', 3);
+    expect(bus.stats().emitters).toBe(1);
+    bus.clear('job');
+    await emit;
+    expect(bus.stats()).toMatchObject({ emitters: 0, queued: 1, dropped: 1 });
+    await bus.close({ drain: false });
+  });
+
+  it('may be called from a dropped$ subscriber while it reports (re-entrancy)', async () => {
+    const bus = createTestBus<Events>({ concurrency: 1 });
+    bus.on('job', (_n, _e, { signal }) => untilAborted(signal));
+    for (let i = 1; i <= 4; i++) bus.publish('job', i);
+    const seen: Array<[unknown, number]> = [];
+    bus.dropped$.subscribe((d) => {
+      seen.push([d.event.payload, bus.stats().queued]);
+      bus.clear();
+    });
+    bus.clear('job');
+    expect(seen).toEqual([
+      [2, 0],
+      [3, 0],
+      [4, 0],
+    ]);
+    await bus.close({ drain: false });
+  });
+});
+
+describe('bus.on with a per-job timeout', () => {
+  it('aborts the signal and fails the job with a HandlerError caused by a JobTimeoutError; a handler that honours its signal frees its slot', async () => {
+    const bus = createTestBus<Events>();
+    const errors: HandlerError[] = [];
+    bus.errors$.subscribe((e) => errors.push(e));
+    let reason: unknown;
+    await expectNoLeaks(bus, async () => {
+      const sub = bus.on(
+        'job',
+        function fetchPrice(_n, _e, { signal }) {
+          return new Promise<void>((_resolve, reject) => {
+            signal.addEventListener('abort', () => {
+              reason = signal.reason;
+              reject(signal.reason);
+            });
+          });
+        },
+        { timeout: 100 },
+      );
+      bus.publish('job', 7);
+      bus.advance(99);
+      expect(errors).toHaveLength(0);
+      await bus.advanceAsync(1);
+      expect(errors).toHaveLength(1);
+      const [error] = errors;
+      expect(error).toBeInstanceOf(HandlerError);
+      expect(error!.cause).toBeInstanceOf(JobTimeoutError);
+      expect(error!.cause).toBe(reason);
+      const cause = error!.cause as JobTimeoutError;
+      expect(cause.name).toBe('TimeoutError');
+      expect(cause).toMatchObject({ handler: 'fetchPrice', timeout: 100, event: { type: 'job', id: 1 } });
+      expect(cause.message).toContain("Handler 'fetchPrice' ran longer than its 100 ms timeout on 'job' (event #1)");
+      await bus.flush();
+      expect(bus.stats()).toMatchObject({ failed: 1, delivered: 0, running: 0, overdue: 0 });
+      sub.unsubscribe();
+    });
+  });
+
+  it('keeps the slot of a job that ignores its signal until it returns, visible as stats().overdue, and reports it once', async () => {
+    const bus = createTestBus<Events>({ concurrency: 1 });
+    const errors: HandlerError[] = [];
+    bus.errors$.subscribe((e) => errors.push(e));
+    const started: number[] = [];
+    const sub = bus.on(
+      'job',
+      async (n) => {
+        started.push(n);
+        await bus.delay(n === 1 ? 500 : 1); // ignores its signal
+        throw new Error('late failure, ignored');
+      },
+      { timeout: 100, name: 'stubborn' },
+    );
+    bus.publish('job', 1);
+    bus.publish('job', 2);
+    await bus.advanceAsync(100);
+    expect(errors.map((e) => (e.cause as JobTimeoutError).name)).toEqual(['TimeoutError']);
+    expect(bus.stats()).toMatchObject({ failed: 1, running: 1, queued: 1, overdue: 1 });
+    expect(started).toEqual([1]);
+    await bus.advanceAsync(400);
+    expect(started).toEqual([1, 2]);
+    expect(errors).toHaveLength(1);
+    await bus.flush();
+    // Job 2 failed by itself (no timeout), job 1 counted once.
+    expect(errors).toHaveLength(2);
+    expect(errors[1]!.cause).toBeInstanceOf(Error);
+    expect(bus.stats()).toMatchObject({ failed: 2, running: 0, overdue: 0 });
+    sub.unsubscribe();
+    expect(bus.scheduler.pending).toBe(0);
+  });
+
+  it('leaves no timer behind for jobs that finish in time, and none for synchronous handlers', async () => {
+    const bus = createTestBus<Events>();
+    await expectNoLeaks(bus, async () => {
+      const sub = bus.on('job', async () => bus.delay(10), { timeout: 50 });
+      const sync = bus.on('other', () => undefined, { timeout: 50 });
+      for (let i = 0; i < 5; i++) bus.publish('job', i);
+      bus.publish('other', 0);
+      await bus.flush();
+      expect(bus.stats()).toMatchObject({ delivered: 6, failed: 0 });
+      sub.unsubscribe();
+      sync.unsubscribe();
+    });
+  });
+
+  it('counts in deliver(): the timed-out job is in failed, resolved when the job really ends', async () => {
+    const bus = createTestBus<Events>();
+    bus.errors$.subscribe(() => undefined);
+    bus.on('job', async () => bus.delay(300), { timeout: 100 });
+    const delivery = bus.deliver('job', 1);
+    let done = false;
+    void delivery.then(() => (done = true));
+    await bus.advanceAsync(100);
+    expect(done).toBe(false);
+    await bus.advanceAsync(200);
+    const result = await delivery;
+    expect(result.handled).toBe(0);
+    expect(result.failed.map((f) => f.cause)).toEqual([expect.any(JobTimeoutError)]);
+  });
+
+  it('checks the option', async () => {
+    await using bus = createTestBus<Events>();
+    expect(() => bus.on('job', () => undefined, { timeout: -1 })).toThrow(RangeError);
+    expect(() => bus.on('job', () => undefined, { timeout: '5' as never })).toThrow(TypeError);
     expect(bus.stats().subscriptions).toBe(0);
   });
 });

@@ -19,6 +19,7 @@
 import type { Observable, SchedulerLike, Subscription } from 'rxjs';
 import { describeCause } from '../describe.js';
 import { BridgeError } from '../errors.js';
+import { thenOf } from '../thenable.js';
 import type { BusEvent } from '../event-map.js';
 import type { BridgeCounters } from './bridge-counters.js';
 import type { PatternSet } from './pattern-set.js';
@@ -140,7 +141,7 @@ export class Egress {
       }
       return;
     }
-    if (pending === undefined || typeof (pending as PromiseLike<unknown>).then !== 'function') {
+    if (thenOf(pending) === undefined) {
       counters.sent++;
       return;
     }

@@ -35,7 +35,7 @@ export type RemoteRequester = (type: string, payload: unknown, options: RequestO
 /** Called with each request type whose local responder appears (`present`) or goes away. */
 export type ResponderListener = (type: string, present: boolean) => void;
 
-/** What a transport bridge may do with a bus. @internal */
+/** What a transport bridge may do with a bus (not exported from any entry; the bridges' declarations name it). */
 export interface TransportPort {
   /** The bus's scheduler: every bridge timer goes through it. */
   readonly scheduler: SchedulerLike;

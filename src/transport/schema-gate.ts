@@ -11,6 +11,7 @@
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { describeCause } from '../describe.js';
+import { thenOf } from '../thenable.js';
 
 export type { StandardSchemaV1 } from '@standard-schema/spec';
 
@@ -112,7 +113,7 @@ export class SchemaGate {
 }
 
 function isThenable(value: unknown): value is PromiseLike<StandardSchemaV1.Result<unknown>> {
-  return value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function';
+  return thenOf(value) !== undefined;
 }
 
 function verdictOf(result: StandardSchemaV1.Result<unknown>): Verdict {

@@ -33,7 +33,7 @@ export type Decoded = { readonly ok: true; readonly envelope: WireEnvelope } | {
 /** Longest accepted `origin`. */
 const MAX_ORIGIN = 256;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = /*#__PURE__*/ new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Encodes an event for the wire.

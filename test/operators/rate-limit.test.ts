@@ -1,7 +1,8 @@
 import { of, Subject, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createRateLimitController, rateLimit, type RateLimitDrop } from '../../operators/rate-limit.js';
+import { createRateLimitController, type RateLimitDrop } from '../../operators/rate-limit-controller.js';
+import { rateLimit } from '../../operators/rate-limit.js';
 import { CountingScheduler, TIMER_LIMIT } from '../support/counting-scheduler.js';
 import { endlessSource } from '../support/endless-source.js';
 

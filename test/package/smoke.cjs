@@ -45,4 +45,31 @@ const redis = require('rxbus/redis');
 assert.equal(typeof redis.bridge, 'function');
 assert.equal(redis.BridgeError, require('rxbus').BridgeError);
 assert.equal(redisLoaded(), false);
-console.log('cjs smoke: ok');
+// NestJS is an optional peer: nothing above loaded it; rxbus/nestjs does, and a
+// CommonJS Nest app (decorators applied by hand, no compiler) runs a handler.
+const nestLoaded = () => Object.keys(require.cache).some((file) => file.includes(`${sep}@nestjs${sep}`));
+assert.equal(nestLoaded(), false);
+const { RxBusModule, OnBusEvent, InjectBus, getBusToken } = require('rxbus/nestjs');
+assert.equal(nestLoaded(), true);
+const { Injectable, Module } = require('@nestjs/common');
+const { NestFactory } = require('@nestjs/core');
+class Listener {
+  constructor(bus) { this.bus = bus; this.seen = []; }
+  handle(payload) { this.seen.push(payload); }
+}
+OnBusEvent('ping')(Listener.prototype, 'handle', Object.getOwnPropertyDescriptor(Listener.prototype, 'handle'));
+InjectBus()(Listener, undefined, 0);
+Injectable()(Listener);
+class AppModule {}
+Module({ imports: [RxBusModule.forRoot({})], providers: [Listener] })(AppModule);
+(async () => {
+  const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+  const bus = app.get(getBusToken());
+  assert.equal(app.get(Listener).bus, bus);
+  bus.publish('ping', 1);
+  await bus.settled();
+  assert.deepEqual(app.get(Listener).seen, [1]);
+  await app.close();
+  assert.equal(bus.closed, true);
+  console.log('cjs smoke: ok');
+})();

@@ -2,6 +2,8 @@
 // through its public name in the ESM world and exercises one thing from each,
 // so a broken `exports` map or a missing file fails the suite.
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { sep } from 'node:path';
 import { createBus, WaitTimeoutError, BusClosedError, BridgeError } from 'rxbus';
 import { bridge, ensureStream, sourceOf, BridgeError as NatsBridgeError } from 'rxbus/nats';
 import { bridge as redisBridge, BridgeError as RedisBridgeError } from 'rxbus/redis';
@@ -41,4 +43,16 @@ await assert.rejects(bridge(createBus(), { publish: 1 }), TypeError);
 assert.equal(RedisBridgeError, BridgeError);
 await assert.rejects(redisBridge(createBus(), {}), /ioredis connection/);
 await assert.rejects(redisBridge(createBus(), {}, { requests: ['user.get'] }), /not supported by rxbus\/redis/);
+// NestJS is an optional peer: nothing above loaded it (Nest 11 is CommonJS, so
+// it would be in require's cache); rxbus/nestjs works from ESM.
+const requireCache = createRequire(import.meta.url).cache;
+const nestLoaded = () => Object.keys(requireCache).some((file) => file.includes(`${sep}@nestjs${sep}`));
+assert.equal(nestLoaded(), false);
+const nestjs = await import('rxbus/nestjs');
+assert.equal(nestLoaded(), true);
+for (const name of ['RxBusModule', 'OnBusEvent', 'HandleRequest', 'InjectBus', 'getBusToken', 'DuplicateRequestHandlerError']) assert.ok(nestjs[name], name);
+const { NestFactory } = await import('@nestjs/core');
+const context = await NestFactory.createApplicationContext(nestjs.RxBusModule.forRoot({ concurrency: 2 }), { logger: false });
+assert.equal(typeof context.get(nestjs.getBusToken()).publish, 'function');
+await context.close();
 console.log('esm smoke: ok');

@@ -130,8 +130,10 @@ interface JobRecord {
   abortTime: number | undefined;
   /** The value it threw or rejected with. */
   failure: { readonly value: unknown; readonly hostile: boolean } | undefined;
-  /** HandlerErrors with this job's failure as cause. */
+  /** HandlerErrors with this job's failure as cause (or, when it timed out, with its JobTimeoutError). */
   reported: number;
+  /** Its handler's `timeout` passed while it ran: reported then, as a JobTimeoutError. */
+  timedOut: boolean;
 }
 
 interface StreamRecord {
@@ -337,6 +339,13 @@ export class BusModel {
   #finishing = false;
   #closeSeq: number | undefined;
   #closeResolved = false;
+  /** Between a pause() and the next resume() or close(). */
+  #paused = false;
+  /** Seq of a pause() made by a step (no publish in progress, so no job holds a slot it has not started in). */
+  #pausedAtTop: number | undefined;
+  /** Seq of the first clear(): no job is dropped as 'cleared' before it. */
+  #firstClearSeq: number | undefined;
+  #clearedSeen = 0;
   readonly #previousUnhandled: ((error: unknown) => void) | null;
   readonly #subscriptions: Subscription[] = [];
 
@@ -456,7 +465,13 @@ export class BusModel {
    */
   async finish(): Promise<void> {
     this.step++;
+    // A paused pool holds its queued jobs on purpose; the end of a run lets them go
+    // (again after a job that ends meanwhile pauses it; reactions are bounded).
     await this.quiesce();
+    for (let rounds = 0; this.#paused && rounds < REACTION_BUDGET; rounds++) {
+      this.#resume();
+      await this.quiesce();
+    }
     this.checkStep();
     this.#checkQuiescent();
     for (const track of this.#tracks) {
@@ -521,6 +536,15 @@ export class BusModel {
         break;
       case 'request':
         this.#request(op.request);
+        break;
+      case 'pause':
+        this.#pause();
+        break;
+      case 'resume':
+        this.#resume();
+        break;
+      case 'clear':
+        this.#clear(op.pattern);
         break;
       default:
         throw new Error(`not a performable op: ${(op as Op).kind}`);
@@ -659,7 +683,7 @@ export class BusModel {
     return {
       n,
       jobs,
-      free: this.config.concurrency - s.running,
+      free: s.paused ? 0 : this.config.concurrency - s.running,
       room: this.config.capacity - s.queued,
       slotsUsable: slotsUsable && s.queued === 0,
       callbacksAtCall: this.#callbacks,
@@ -786,6 +810,7 @@ export class BusModel {
         key,
         signal: controller?.controller.signal,
         name: record.name,
+        timeout: spec.timeout ?? 0,
       });
       if (controller?.abortSeq !== undefined) record.unsubscribeSeq = controller.abortSeq;
       if (closedBefore) this.#violate('closed', `on('${spec.pattern}') after close() did not throw BusClosedError`);
@@ -815,6 +840,7 @@ export class BusModel {
       abortTime: undefined,
       failure: undefined,
       reported: 0,
+      timedOut: false,
     };
     const jobKey = `${h.name}:${eventKey(event)}`;
     if (logged === undefined) this.#violate('accounting', `${h.name} got a job for event #${event.id} (${describe(event.type)}), which was never published`);
@@ -830,6 +856,9 @@ export class BusModel {
       this.#violate('accounting', `${h.name} ('${h.spec.pattern}') got a job for '${logged.type}'`);
     }
     if (this.#jobs.has(jobKey)) this.#violate('accounting', `${h.name} ran event #${event.id} twice`);
+    if (this.#paused && this.#pausedAtTop !== undefined && this.#closeSeq === undefined) {
+      this.#violate('ordering', `${h.name} started a job (#${event.id}) while the pool was paused (pause() at seq ${this.#pausedAtTop})`);
+    }
     if (this.#drops.has(jobKey)) this.#violate('accounting', `${h.name} ran event #${event.id} after it was dropped`);
     if (h.running >= h.spec.cap) this.#violate('ordering', `${h.name} runs ${h.running + 1} jobs at once, over its concurrency ${h.spec.cap}`);
     if (h.spec.keyed && logged !== undefined) {
@@ -949,6 +978,10 @@ export class BusModel {
       }
     }
     if (d.reason === 'closed' && this.#closeSeq === undefined) this.#violate('accounting', `a job was dropped as 'closed' before close()`);
+    if (d.reason === 'cleared') {
+      this.#clearedSeen++;
+      if (this.#firstClearSeq === undefined) this.#violate('accounting', `a job was dropped as 'cleared' before any clear()`);
+    }
     // Under 'drop-oldest', an event with more jobs than the whole queue holds can only drop its own.
     const allowed = this.config.overflow === 'drop-oldest' ? ['drop-oldest', 'drop-newest'] : [this.config.overflow];
     if ((d.reason === 'drop-newest' || d.reason === 'drop-oldest') && !allowed.includes(d.reason)) {
@@ -984,7 +1017,68 @@ export class BusModel {
         known = true;
       }
     }
+    if (!known && nameOf(cause) === 'TimeoutError' && key !== undefined) known = this.#onJobTimeout(error, key);
     if (!known) this.#unexpectedErrors.push(error);
+  }
+
+  /** A JobTimeoutError: it must be for a job of a handler with a timeout, still running, that long after its start. */
+  #onJobTimeout(error: HandlerError, key: string): boolean {
+    const cause = error.cause as { handler?: unknown; timeout?: unknown };
+    const job = [...this.#jobs.values()].find((j) => j.eventKey === key && j.handler.name === error.handler);
+    if (job === undefined) return false;
+    const timeout = job.handler.spec.timeout ?? 0;
+    const now = this.scheduler.now();
+    if (timeout === 0 || cause.timeout !== timeout || cause.handler !== job.handler.name) {
+      this.#violate('accounting', `${job.handler.name}'s job for #${job.eventId} timed out, but its handler has timeout ${timeout} (${describe(cause)})`);
+    }
+    // A job whose promise settled at this very virtual time may still be running for the bus (the
+    // settlement reaches it a microtask later, and the deadline timer of the same time runs first).
+    if (job.endSeq !== undefined && job.endTime !== now) {
+      this.#violate('accounting', `${job.handler.name}'s job for #${job.eventId} timed out after it ended`);
+    }
+    if (now - job.startTime < timeout) {
+      this.#violate('accounting', `${job.handler.name}'s job for #${job.eventId} timed out after ${now - job.startTime} ms, before its ${timeout} ms`);
+    }
+    job.timedOut = true;
+    job.reported++;
+    return true;
+  }
+
+  // ------------------------------------------------------------------ pool controls
+
+  #pause(): void {
+    this.bus.pause();
+    if (this.#closeSeq !== undefined) {
+      if (this.bus.stats().paused) this.#violate('close', 'pause() after close() paused the pool: the drain could never end');
+      return;
+    }
+    this.covered.add(this.#depth > 0 ? 'a callback paused the pool' : 'a step paused the pool');
+    this.#paused = true;
+    this.#pausedAtTop ??= this.#depth === 0 ? ++this.seq : undefined;
+    if (!this.bus.stats().paused) this.#violate('ordering', 'stats().paused is false right after pause()');
+  }
+
+  #resume(): void {
+    this.#paused = false;
+    this.#pausedAtTop = undefined;
+    this.bus.resume();
+  }
+
+  #clear(pattern: string | undefined): void {
+    this.#firstClearSeq ??= ++this.seq;
+    const before = this.#clearedSeen;
+    let cleared: number;
+    try {
+      cleared = this.bus.clear(pattern);
+    } catch (error) {
+      this.#violate('robustness', `clear(${pattern ?? ''}) threw ${describe(error)}`);
+      return;
+    }
+    // Nested clears (from dropped$ subscribers) report theirs within this call too.
+    if (this.#clearedSeen - before < cleared) {
+      this.#violate('accounting', `clear() returned ${cleared} but dropped$ reported ${this.#clearedSeen - before} 'cleared' job(s) meanwhile`);
+    }
+    if (cleared > 0) this.covered.add(this.#depth > 0 ? 'a callback cleared queued jobs' : 'a step cleared queued jobs');
   }
 
   #watch(channel: 'errors' | 'dropped', reaction: Reaction): void {
@@ -1345,6 +1439,8 @@ export class BusModel {
     const record: CloseRecord = { seq: ++this.seq, time: this.scheduler.now(), drain, timeout, outcome: undefined };
     this.#closes.push(record);
     this.#closeSeq ??= record.seq;
+    this.#paused = false; // close() resumes the pool so that it can drain
+    this.#pausedAtTop = undefined;
     if (!this.#finishing) this.covered.add(this.#closes.length > 1 ? 'close() was called again' : this.#depth > 0 ? 'a callback closed the bus' : 'a step closed the bus');
     let promise: Promise<void>;
     try {
@@ -1399,7 +1495,10 @@ export class BusModel {
     if (s.emitters !== emitters) this.#violate('emitters', `stats().emitters is ${s.emitters} but ${emitters} emit(s) are pending`);
     const requests = this.#requests.filter((r) => r.outcome === undefined).length;
     if (s.pendingRequests !== requests) this.#violate('requests', `stats().pendingRequests is ${s.pendingRequests} but ${requests} request(s) are pending`);
-    const failures = [...this.#jobs.values()].filter((j) => j.failure !== undefined).length;
+    const failures = [...this.#jobs.values()].filter((j) => j.failure !== undefined || j.timedOut).length;
+    if (s.paused !== this.#paused) this.#violate('ordering', `stats().paused is ${s.paused} but the pool is ${this.#paused ? '' : 'not '}paused`);
+    const overdue = [...this.#jobs.values()].filter((j) => j.timedOut && j.endSeq === undefined).length;
+    if (s.overdue !== overdue) this.#violate('accounting', `stats().overdue is ${s.overdue} but ${overdue} timed-out job(s) still run`);
     if (s.failed < failures || s.failed > failures + this.#responderFailures.length) {
       this.#violate('accounting', `stats().failed is ${s.failed} but ${failures} job(s) failed (+ ${this.#responderFailures.length} responder failure(s))`);
     }
@@ -1413,7 +1512,8 @@ export class BusModel {
       this.#waiters.some((w) => w.outcome === undefined && w.unsubscribeSeq === undefined && w.spec.timeout > 0) ||
       this.#emits.some((e) => e.outcome === undefined && e.spec.timeout > 0) ||
       this.#requests.some((r) => r.outcome === undefined && r.spec.timeout > 0) ||
-      this.#closes.some((c) => c.outcome === undefined && c.timeout > 0);
+      this.#closes.some((c) => c.outcome === undefined && c.timeout > 0) ||
+      [...this.#jobs.values()].some((j) => j.endSeq === undefined && !j.timedOut && (j.handler.spec.timeout ?? 0) > 0);
     if (!timed && this.scheduler.pending > this.#ownTimers) {
       this.#violate('leaks', `${this.scheduler.pending - this.#ownTimers} timer(s) left with no deadline pending`);
     }
@@ -1471,11 +1571,19 @@ export class BusModel {
       }
     }
     for (const job of this.#jobs.values()) {
-      if (job.failure === undefined) continue;
+      const timeout = job.handler.spec.timeout ?? 0;
+      const async = job.handler.spec.behaviour.mode !== 'sync' && job.handler.spec.behaviour.mode !== 'throw';
+      if (timeout > 0 && async && job.endTime !== undefined && job.endTime - job.startTime > timeout && !job.timedOut) {
+        this.#violate('accounting', `${job.handler.name}'s job for #${job.eventId} ran ${job.endTime - job.startTime} ms, over its ${timeout} ms timeout, and was never reported`);
+      }
+      if (job.timedOut && job.endTime !== undefined && job.endTime - job.startTime < timeout) {
+        this.#violate('accounting', `${job.handler.name}'s job for #${job.eventId} ended in ${job.endTime - job.startTime} ms but was reported as timed out`);
+      }
+      if (job.failure === undefined && !job.timedOut) continue;
       if (job.reported !== 1) {
         this.#violate(
-          job.failure.hostile ? 'robustness' : 'accounting',
-          `${job.handler.name}'s failure on #${job.eventId} (${describe(job.failure.value)}) was reported ${job.reported} times on errors$`,
+          job.failure?.hostile ? 'robustness' : 'accounting',
+          `${job.handler.name}'s ${job.timedOut ? 'timeout' : 'failure'} on #${job.eventId} (${describe(job.failure?.value)}) was reported ${job.reported} times on errors$`,
         );
       }
     }

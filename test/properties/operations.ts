@@ -41,7 +41,14 @@ export type Reaction =
   | { readonly kind: 'close'; readonly drain: boolean; readonly timeout: number }
   | { readonly kind: 'waitFor'; readonly wait: WaitSpec }
   | { readonly kind: 'on'; readonly handler: HandlerSpec }
-  | { readonly kind: 'request'; readonly request: RequestSpec };
+  | { readonly kind: 'request'; readonly request: RequestSpec }
+  | PoolControl;
+
+/** Pool controls (`pause`, `resume`, `clear`), as steps and as reactions. */
+export type PoolControl =
+  | { readonly kind: 'pause' }
+  | { readonly kind: 'resume' }
+  | { readonly kind: 'clear'; readonly pattern: string | undefined };
 
 export type UnsubscribeTarget = 'handler' | 'stream' | 'waiter' | 'responder';
 
@@ -74,6 +81,8 @@ export interface HandlerSpec {
   readonly reaction?: Reaction | undefined;
   readonly behaviour: Behaviour;
   readonly signal: SignalSpec;
+  /** Per-job `timeout` (ms; 0 = none). */
+  readonly timeout?: number | undefined;
 }
 
 export interface StreamSpec {
@@ -149,7 +158,8 @@ export type Op =
   | { readonly kind: 'close'; readonly drain: boolean; readonly timeout: number }
   | { readonly kind: 'handle'; readonly responder: ResponderSpec }
   | { readonly kind: 'request'; readonly request: RequestSpec }
-  | { readonly kind: 'watch'; readonly channel: 'errors' | 'dropped'; readonly reaction: Reaction };
+  | { readonly kind: 'watch'; readonly channel: 'errors' | 'dropped'; readonly reaction: Reaction }
+  | PoolControl;
 
 export type OpKind = Op['kind'];
 
@@ -173,6 +183,8 @@ export interface Mix {
   readonly reactions: number;
   readonly hostile: boolean;
   readonly maxCommands: number;
+  /** Whether handlers get a per-job `timeout` (and reactions may pause, resume and clear the pool). */
+  readonly poolControls?: boolean;
 }
 
 /** A balanced mix: every step kind, reactions in a third of the callbacks. */
@@ -249,6 +261,7 @@ export function opArbitraries(m: Mix) {
       fc.record({ kind: fc.constant('request' as const), request }),
     ];
     if ((m.weights.close ?? 0) > 0) kinds.push(fc.record({ kind: fc.constant('close' as const), drain: fc.boolean(), timeout: fc.constantFrom(0, 0, 2) }));
+    if (m.poolControls) kinds.push(poolControl, poolControl);
     // Shrinks towards "no reaction" (cross shrinking to the first branch).
     const percent = Math.round(m.reactions * 100);
     return fc.oneof(
@@ -257,6 +270,11 @@ export function opArbitraries(m: Mix) {
       { arbitrary: fc.oneof(...kinds), weight: percent },
     );
   };
+  const poolControl: fc.Arbitrary<PoolControl> = fc.oneof(
+    fc.constant({ kind: 'pause' as const }),
+    fc.constant({ kind: 'resume' as const }),
+    fc.record({ kind: fc.constant('clear' as const), pattern: fc.option(pattern, { nil: undefined }) }),
+  );
   const unsubscribeTarget = fc.constantFrom<UnsubscribeTarget>('handler', 'handler', 'stream', 'waiter', 'responder');
   const request: fc.Arbitrary<RequestSpec> = fc.record({ payload, timeout, signal });
 
@@ -277,6 +295,7 @@ export function opArbitraries(m: Mix) {
       reaction: reactionAt(depth),
       behaviour: behaviourAt(depth),
       signal: fc.constantFrom<SignalSpec>('none', 'none', 'live', 'aborted'),
+      timeout: m.poolControls ? fc.constantFrom(0, 0, 2, 4, 5) : fc.constant(undefined),
     });
   const matcherKinds: MatcherKind[] = ['any', 'pin-v', 'pin-kv', 'predicate', 'predicate', 'field-predicate', 'throws'];
   if (m.hostile) matcherKinds.push('thenable');
@@ -321,6 +340,9 @@ export function opArbitraries(m: Mix) {
     close: fc.record({ kind: fc.constant('close' as const), drain: fc.boolean(), timeout: fc.constantFrom(0, 0, 2, 6) }),
     handle: fc.record({ kind: fc.constant('handle' as const), responder }),
     request: fc.record({ kind: fc.constant('request' as const), request }),
+    pause: fc.constant({ kind: 'pause' as const }),
+    resume: fc.constant({ kind: 'resume' as const }),
+    clear: fc.record({ kind: fc.constant('clear' as const), pattern: fc.option(pattern, { nil: undefined }) }),
     watch: fc.record({
       kind: fc.constant('watch' as const),
       channel: fc.constantFrom('errors' as const, 'dropped' as const),
