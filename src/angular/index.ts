@@ -1,2 +1,11 @@
-// rxbus/angular: filled in by its issue; the entry is wired (tsup, exports, vitest and tsconfig paths) so it builds from day one.
-export {};
+export { provideBus, type ProvideBusOptions } from './provide-bus.js';
+export { withCloseOptions, withErrorHandler, type BusFeature, type BusFeatureKind } from './bus-features.js';
+export { injectBus, type InjectBusOptions } from './inject-bus.js';
+export { BUS, createBusToken, type BusToken } from './bus-token.js';
+export { onBusEvent, type OnBusEventOptions } from './on-bus-event.js';
+export { busEvents } from './bus-events.js';
+export { busSignal, type BusSignalOptions } from './bus-signal.js';
+export { waitForBus, type WaitForBusOptions } from './wait-for-bus.js';
+export type { ScopeOptions } from './injection-scope.js';
+export type { Register, RegisteredEvents } from './registered-events.js';
+export { BusNotProvidedError, DestroyedError, NoInjectionContextError } from './errors.js';

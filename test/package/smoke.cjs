@@ -45,6 +45,14 @@ const redis = require('rxbus/redis');
 assert.equal(typeof redis.bridge, 'function');
 assert.equal(redis.BridgeError, require('rxbus').BridgeError);
 assert.equal(redisLoaded(), false);
+// Angular is an optional peer: rxbus never loads it, only rxbus/angular does
+// (Angular is ESM-only: requiring it needs Node's require(esm), 20.19+).
+const angularLoaded = () => Object.keys(require.cache).some((file) => file.includes(`${sep}@angular${sep}`));
+assert.equal(angularLoaded(), false);
+const angular = require('rxbus/angular');
+assert.equal(angularLoaded(), true);
+assert.equal(typeof angular.provideBus, 'function');
+assert.equal(Object.getPrototypeOf(angular.DestroyedError.prototype), require('rxbus').RxBusError.prototype);
 // NestJS is an optional peer: nothing above loaded it; rxbus/nestjs does, and a
 // CommonJS Nest app (decorators applied by hand, no compiler) runs a handler.
 const nestLoaded = () => Object.keys(require.cache).some((file) => file.includes(`${sep}@nestjs${sep}`));

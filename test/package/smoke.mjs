@@ -43,6 +43,13 @@ await assert.rejects(bridge(createBus(), { publish: 1 }), TypeError);
 assert.equal(RedisBridgeError, BridgeError);
 await assert.rejects(redisBridge(createBus(), {}), /ioredis connection/);
 await assert.rejects(redisBridge(createBus(), {}, { requests: ['user.get'] }), /not supported by rxbus\/redis/);
+// rxbus/angular: providers and tokens built without a decorator or the JIT compiler.
+const angular = await import('rxbus/angular');
+const token = angular.createBusToken('smoke');
+assert.equal(String(token), 'InjectionToken rxbus.Bus(smoke)');
+assert.equal(typeof angular.provideBus({ token }, angular.withErrorHandler()), 'object');
+const { RxBusError } = await import('rxbus'); // one shared copy of the error classes
+assert.equal(new angular.DestroyedError('waitForBus', 'x') instanceof RxBusError, true);
 // NestJS is an optional peer: nothing above loaded it (Nest 11 is CommonJS, so
 // it would be in require's cache); rxbus/nestjs works from ESM.
 const requireCache = createRequire(import.meta.url).cache;
