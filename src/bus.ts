@@ -575,8 +575,6 @@ class EventBus {
     this.#requests.rejectAll(new BusClosedError('wait for a reply'));
     this.#streams.complete();
     const pool = this.#pool;
-    // A paused pool could never drain: closing resumes it.
-    pool.resume();
     this.#shutdown = new Shutdown(
       {
         scheduler: this.#waiterHost.scheduler,
@@ -587,6 +585,9 @@ class EventBus {
       },
       { drain, timeout },
     );
+    // A paused pool could never drain: closing resumes it — after a
+    // `drain: false` close has dropped the queued jobs, which must not start.
+    pool.resume();
     return this.#shutdown.promise;
   }
 
@@ -597,9 +598,13 @@ class EventBus {
   #finishClose(): void {
     // Through their subscriptions, so their abort listeners go too.
     for (const entry of this.#handlers.all()) entry.unsubscribe?.();
-    this.#errors.complete();
-    this.#dropped.complete();
-    this.#stats.complete();
+    // close() called by a subscriber of a publish that is still delivering:
+    // that publish may have drops and failures left to report.
+    this.#pool.afterDelivery(() => {
+      this.#errors.complete();
+      this.#dropped.complete();
+      this.#stats.complete();
+    });
   }
 
   /** A job ended or was dropped: settled() and a draining close may be done. */

@@ -211,6 +211,7 @@ export class HandlerPool {
   readonly #starting = new LinkedList<Job>();
   #calling = false;
   #holds = 0;
+  #afterDelivery: (() => void) | undefined;
   readonly #scheduler: SchedulerLike | undefined;
   #deadlines: DeadlineQueue | undefined;
 
@@ -432,8 +433,25 @@ export class HandlerPool {
 
   /** Ends a {@link hold}; the last one calls what got a slot meanwhile. */
   release(): void {
+    if (--this.#holds > 0) return;
     // Most publishes give no job a slot: then there is nothing to call.
-    if (--this.#holds === 0 && (this.#starting.head !== undefined || this.#ready.size > 0)) this.pump();
+    if (this.#starting.head !== undefined || this.#ready.size > 0) this.pump();
+    if (this.#afterDelivery !== undefined && this.#holds === 0) {
+      const then = this.#afterDelivery;
+      this.#afterDelivery = undefined;
+      then();
+    }
+  }
+
+  /**
+   * Runs `fn` once no publish is delivering any more: at once when none is,
+   * else when the outermost one releases the pool. (A close finished by a
+   * subscriber of a publish must not end the report streams before that
+   * publish has reported its drops.)
+   */
+  afterDelivery(fn: () => void): void {
+    if (this.#holds === 0) fn();
+    else this.#afterDelivery = fn;
   }
 
   /**

@@ -76,6 +76,41 @@ describe('bus.close escalation', () => {
 });
 
 describe('bus.close cleanup', () => {
+  it('close({ drain: false }) on a paused pool drops the queued jobs instead of starting them', async () => {
+    const bus = createBus<Events>({ concurrency: 1 });
+    const ran: unknown[] = [];
+    const dropped: string[] = [];
+    bus.on('a', (payload) => void ran.push(payload));
+    bus.dropped$.subscribe((drop) => dropped.push(drop.reason));
+    bus.pause();
+    bus.publish('a', 1);
+    await bus.close({ drain: false });
+    expect(ran).toEqual([]);
+    expect(dropped).toEqual(['closed']);
+    expect(bus.stats()).toMatchObject({ queued: 0, running: 0, dropped: 1, paused: false });
+  });
+
+  it('a close() from a dropped$ subscriber still reports the other drops of that publish before dropped$ completes', async () => {
+    const bus = createBus<Events>({ concurrency: 1, capacity: 0, overflow: 'drop-oldest' });
+    bus.on('a', () => {});
+    bus.on('a', () => {});
+    const reported: string[] = [];
+    let completed = false;
+    let closing: Promise<void> | undefined;
+    bus.dropped$.subscribe({
+      next: (drop) => {
+        reported.push(drop.reason);
+        closing ??= bus.close({ drain: false });
+      },
+      complete: () => (completed = true),
+    });
+    bus.publish('a', 1);
+    await closing;
+    expect(reported).toEqual(['drop-newest', 'drop-newest']);
+    expect(bus.stats().dropped).toBe(2);
+    expect(completed).toBe(true);
+  });
+
   it("removes the abort listener of every on(…, { signal }) handler", async () => {
     const bus = createBus<Events>();
     const controller = new AbortController();

@@ -29,10 +29,7 @@ const controls = mix({
     settled: 2,
     track: 1,
     release: 1,
-    // No close steps or close reactions: a close() from a dropped$ subscriber
-    // loses the drop reports that follow it in the same publish (a known
-    // defect outside these features, reported separately). The run's final
-    // close() still checks drain and resume.
+    close: 1,
   },
   only: true,
 });
