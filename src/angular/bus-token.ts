@@ -29,7 +29,7 @@ export type BusToken<E extends EventMap> = InjectionToken<Bus<E>>;
  * const bus = inject(BUS); // the same as injectBus()
  * ```
  */
-export const BUS: BusToken<RegisteredEvents> = new InjectionToken<Bus<RegisteredEvents>>(DEFAULT_TOKEN_NAME);
+export const BUS: BusToken<RegisteredEvents> = /*#__PURE__*/ new InjectionToken<Bus<RegisteredEvents>>(DEFAULT_TOKEN_NAME);
 
 /**
  * Creates a token for one more bus: provide it with

@@ -4,14 +4,17 @@
 // share chunks, and inside a chunk a module-level statement that may have an
 // effect (a call, a `new`, a property read) keeps its code alive. Rollup,
 // told to trust no file, must reduce `import '<entry>'` to nothing.
-// (rxbus/testing/vitest is left out: registering its matchers is its purpose.)
+// Left out: rxbus/testing/vitest (registering its matchers is its purpose) and
+// rxbus/nestjs (a Nest module is a decorated class: applying @Module and the
+// ConfigurableModuleBuilder at load time is how Nest defines it; only Nest
+// apps import that entry, and "sideEffects": false still drops it unused).
 import assert from 'node:assert/strict';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
 
 const dist = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist');
-const entries = ['index', 'operators', 'testing', 'nats', 'redis', 'nestjs', 'angular'];
+const entries = ['index', 'operators', 'testing', 'nats', 'redis', 'angular'];
 
 for (const entry of entries) {
   const file = resolve(dist, `${entry}.js`);
