@@ -22,6 +22,7 @@ import type { Subscription as RxSubscription } from 'rxjs';
 import { BridgeError } from '../errors.js';
 import type { BrokerLink, LinkContext } from '../transport/bridge.js';
 import type { Settlement } from '../transport/ingress.js';
+import { PullPacer } from '../transport/pull-pacer.js';
 import { NATS_WILDCARDS, natsCovers, minimalPatterns } from '../transport/topics.js';
 import { assertCount, assertDuration, assertFunction, assertOneOf, optionsOf } from '../validate.js';
 import { sharedLink } from './core-link.js';
@@ -117,27 +118,12 @@ export async function jetStreamLink(nc: NatsConnection, context: LinkContext, se
   let fetching: ConsumerMessages | undefined;
   let stopped = false;
   let loop: Promise<void> | undefined;
-  let wake: (() => void) | undefined;
-  let wakeTimer: RxSubscription | undefined;
   let created = false;
   /** Messages being delivered, with when they last told the server they are in progress. */
   const running = new Map<JsMsg, number>();
   let progress: RxSubscription | undefined;
 
-  const nudge = () => {
-    const resume = wake;
-    wake = undefined;
-    wakeTimer?.unsubscribe();
-    wakeTimer = undefined;
-    resume?.();
-  };
-  /** Waits until a delivery settles, or a short while when room is held by others on the bus. */
-  const waitForRoom = () =>
-    new Promise<void>((resolve) => {
-      wake = resolve;
-      wakeTimer = port.scheduler.schedule(nudge, 50);
-    });
-  const pause = (ms: number) => new Promise<void>((resolve) => port.scheduler.schedule(() => resolve(), ms));
+  const pacer = new PullPacer(port, counters, options.maxInFlight, settings.batch);
 
   const settle = (msg: JsMsg) => (settlement: Settlement, delay?: number) => {
     running.delete(msg);
@@ -149,7 +135,7 @@ export async function jetStreamLink(nc: NatsConnection, context: LinkContext, se
     } catch (cause) {
       report(`could not ${settlement} message ${msg.seq}`, cause);
     }
-    nudge();
+    pacer.nudge();
   };
 
   /** In-progress signals for long deliveries, checked every quarter of ackWait. */
@@ -169,9 +155,9 @@ export async function jetStreamLink(nc: NatsConnection, context: LinkContext, se
 
   async function pull(): Promise<void> {
     while (!stopped) {
-      const room = Math.min(settings.batch, options.maxInFlight - counters.inFlight, port.room());
+      const room = pacer.room();
       if (room <= 0) {
-        await waitForRoom();
+        await pacer.waitForRoom();
         continue;
       }
       try {
@@ -183,7 +169,7 @@ export async function jetStreamLink(nc: NatsConnection, context: LinkContext, se
       } catch (cause) {
         if (stopped) break;
         report(`fetching from the consumer failed: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
-        await pause(1000);
+        await pacer.pause(1000);
       } finally {
         fetching = undefined;
       }
@@ -241,7 +227,7 @@ export async function jetStreamLink(nc: NatsConnection, context: LinkContext, se
     },
     async stopInput() {
       stopped = true;
-      nudge();
+      pacer.nudge();
       await fetching?.close().catch(() => undefined);
       await loop;
     },

@@ -40,6 +40,7 @@ const GROUPS = {
   heap: () => import('./heap.mjs'),
   subscriptions: () => import('./subscriptions.mjs'),
   nats: () => import('./nats.mjs'),
+  redis: () => import('./redis.mjs'),
 };
 const selected = flags.only ?? Object.keys(GROUPS);
 for (const name of selected) if (!(name in GROUPS)) throw new Error(`Unknown group ${name}; groups: ${Object.keys(GROUPS).join(', ')}`);
@@ -79,7 +80,7 @@ const meta = {
   commit: git('rev-parse', '--short', 'HEAD'),
   dirty: (git('status', '--porcelain', '--untracked-files=no') ?? '') !== '',
   rxbus: pkg.version,
-  peers: Object.fromEntries(['rxjs', 'eventemitter3', 'mitt', 'eventemitter2', 'emittery', 'p-queue', 'p-limit', '@nats-io/transport-node', '@nats-io/jetstream'].map((n) => [n, versionOf(n)])),
+  peers: Object.fromEntries(['rxjs', 'eventemitter3', 'mitt', 'eventemitter2', 'emittery', 'p-queue', 'p-limit', '@nats-io/transport-node', '@nats-io/jetstream', 'ioredis'].map((n) => [n, versionOf(n)])),
   quick: flags.quick,
   rounds: settings.rounds,
   heapRounds: settings.heapRounds,

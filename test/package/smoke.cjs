@@ -38,6 +38,13 @@ assert.equal(typeof nats.ensureStream, 'function');
 assert.equal(nats.BridgeError, require('rxbus').BridgeError);
 // Even rxbus/nats loads @nats-io/jetstream only when a JetStream bridge opens.
 assert.equal(natsLoaded(), false);
+// The Redis client is an optional peer too: rxbus never loads it, and rxbus/redis only calls the connection it is given.
+const redisLoaded = () => Object.keys(require.cache).some((file) => file.includes(`${sep}ioredis${sep}`));
+assert.equal(redisLoaded(), false);
+const redis = require('rxbus/redis');
+assert.equal(typeof redis.bridge, 'function');
+assert.equal(redis.BridgeError, require('rxbus').BridgeError);
+assert.equal(redisLoaded(), false);
 // Angular is an optional peer: rxbus never loads it, only rxbus/angular does
 // (Angular is ESM-only: requiring it needs Node's require(esm), 20.19+).
 const angularLoaded = () => Object.keys(require.cache).some((file) => file.includes(`${sep}@angular${sep}`));

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { sep } from 'node:path';
 import { createBus, WaitTimeoutError, BusClosedError, BridgeError } from 'rxbus';
 import { bridge, ensureStream, sourceOf, BridgeError as NatsBridgeError } from 'rxbus/nats';
+import { bridge as redisBridge, BridgeError as RedisBridgeError } from 'rxbus/redis';
 import { ofType, waitFor, boundedMerge, rateLimit, createTokenBucket, fromAbortSignal, takeUntilAborted, matching } from 'rxbus/operators';
 import { VirtualScheduler, createTestBus, expectEvent } from 'rxbus/testing';
 import { busMatchers } from 'rxbus/testing/vitest'; // registers the matchers with vitest's expect
@@ -38,6 +39,10 @@ assert.equal(busMatchers.toHavePublished.call({ isNot: false }, testBus, 'page.*
 assert.equal(NatsBridgeError, BridgeError);
 for (const fn of [bridge, ensureStream, sourceOf]) assert.equal(typeof fn, 'function');
 await assert.rejects(bridge(createBus(), { publish: 1 }), TypeError);
+// rxbus/redis: the same error classes; it refuses what is not an ioredis connection without loading one.
+assert.equal(RedisBridgeError, BridgeError);
+await assert.rejects(redisBridge(createBus(), {}), /ioredis connection/);
+await assert.rejects(redisBridge(createBus(), {}, { requests: ['user.get'] }), /not supported by rxbus\/redis/);
 // rxbus/angular: providers and tokens built without a decorator or the JIT compiler.
 const angular = await import('rxbus/angular');
 const token = angular.createBusToken('smoke');
