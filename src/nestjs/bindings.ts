@@ -28,9 +28,9 @@ export interface OnBusEventOptions<P = never> {
   /** Per-key ordering: jobs with the same key run one at a time, in publish order; different keys run in parallel. */
   readonly key?: (payload: P, event: { readonly type: string; readonly payload: P; readonly id: number; readonly time: number }) => string | number;
   /**
-   * Per-job time limit in ms, passed to `bus.on` as its `timeout` option
-   * (the core's per-job deadline; where the core in use has none, it is
-   * ignored). Minimum: 0 (= none).
+   * Per-job time limit in ms, passed to `bus.on` as its `timeout` option: a
+   * job running longer aborts its `signal` and fails with a `HandlerError`
+   * whose cause is a `JobTimeoutError`. Minimum: 0 (= none).
    */
   readonly timeout?: number;
   /** Register on the bus of `RxBusModule.forRoot({ name })` instead of the default one. */
@@ -80,8 +80,7 @@ export function eventBinding(pattern: unknown, options: OnBusEventOptions<unknow
   if (key !== undefined) assertFunction(key, 'key');
   if (timeout !== undefined) assertTimeout(timeout, 'timeout');
   if (bus !== undefined) assertPattern(bus, 'bus name');
-  // `timeout` travels as is: bus.on applies it where the core knows it.
-  const on = { concurrency, key, ...(timeout === undefined ? {} : { timeout }) } as OnOptions<unknown, BusEvent>;
+  const on: OnOptions<unknown, BusEvent> = { concurrency, key, ...(timeout === undefined ? {} : { timeout }) };
   return { kind: 'event', pattern, bus, options: on };
 }
 

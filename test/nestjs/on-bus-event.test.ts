@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Scope, type Provider } from '@nestjs/common';
 import { REQUEST } from '@nestjs/core';
-import type { Bus, BusEvent, HandlerContext } from 'rxbus';
+import { JobTimeoutError, type Bus, type BusEvent, type HandlerContext } from 'rxbus';
+import { VirtualScheduler } from 'rxbus/testing';
 import { getBusToken, OnBusEvent, RxBusModule } from 'rxbus/nestjs';
 import { describe, expect, it } from 'vitest';
 import { startApp } from './testing-app.js';
@@ -33,6 +34,30 @@ describe('@OnBusEvent', () => {
       [{ id: 1, customer: 'a' }, 'order.created', true, true],
       [{ id: 1 }, 'order.paid', true, true],
     ]);
+  });
+
+  it('passes timeout to the core: a job running longer fails with a JobTimeoutError and its signal aborts', async () => {
+    const scheduler = new VirtualScheduler();
+    const aborted: boolean[] = [];
+    @Injectable()
+    class Slow {
+      @OnBusEvent('order.paid', { timeout: 50 })
+      handle(_payload: unknown, _event: BusEvent, { signal }: HandlerContext) {
+        return new Promise<void>((resolve) => signal.addEventListener('abort', () => (aborted.push(signal.aborted), resolve())));
+      }
+    }
+    const { bus } = await start([Slow], { scheduler });
+    const failures: unknown[] = [];
+    bus.errors$.subscribe((error) => failures.push(error.cause));
+    bus.publish('order.paid', { id: 1 });
+    scheduler.advance(49);
+    expect(aborted).toEqual([]);
+    scheduler.advance(1);
+    await bus.settled();
+    expect(aborted).toEqual([true]);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toBeInstanceOf(JobTimeoutError);
+    expect(bus.stats()).toMatchObject({ failed: 1, running: 0 });
   });
 
   it('registers one handler per decorator on a stacked method', async () => {
