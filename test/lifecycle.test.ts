@@ -1,8 +1,8 @@
-import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { BusClosedError, CloseTimeoutError, RxBusError, SettleTimeoutError, createBus, type BusStats, type DroppedJob } from '../src/index.js';
 import { createTestBus } from '../src/testing/test-bus.js';
 import { VirtualScheduler } from '../src/testing/virtual-scheduler.js';
+import { abortListenerCount } from './support/abort-listener-count.js';
 import { deferred, flush, observe } from './support/async.js';
 
 type Events = { job: number; 'cascade.start': number; 'cascade.next': number; tick: number };
@@ -195,7 +195,7 @@ describe('bus.close', () => {
     expect(reasons).toHaveLength(1);
     expect(reasons[0]).toBeInstanceOf(BusClosedError);
     expect(signal!.aborted).toBe(true);
-    expect(getEventListeners(signal!, 'abort')).toHaveLength(1); // the handler's own listener only
+    expect(abortListenerCount(signal!)).toBe(1); // the handler's own listener only
     expect(bus.stats()).toMatchObject({ dropped: 2, queued: 0, running: 0 });
   });
 

@@ -2,10 +2,10 @@
  * `bus.close()` as one operation shared by every call: escalation by a later,
  * stronger call, the drain timeout, and admission stopping at the call.
  */
-import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { CloseTimeoutError, createBus } from '../src/index.js';
 import { VirtualScheduler } from '../src/testing/virtual-scheduler.js';
+import { abortListenerCount } from './support/abort-listener-count.js';
 import { deferred, flush, observe } from './support/async.js';
 
 type Events = Record<string, unknown>;
@@ -116,9 +116,9 @@ describe('bus.close cleanup', () => {
     const controller = new AbortController();
     bus.on('x', () => undefined, { signal: controller.signal });
     bus.on('y', () => undefined, { signal: controller.signal });
-    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    expect(abortListenerCount(controller.signal)).toBe(1);
     await bus.close();
-    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    expect(abortListenerCount(controller.signal)).toBe(0);
     expect(bus.stats().subscriptions).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
-import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { createBus } from '../src/index.js';
 import { leakGuard } from '../src/testing/leaks.js';
+import { abortListenerCount } from './support/abort-listener-count.js';
 import { CountingScheduler } from './support/counting-scheduler.js';
 
 type Events = { 'page.response': { url: string; status: number } };
@@ -53,7 +53,7 @@ describe('waiters at scale', () => {
     expect(scheduler.pending).toBe(1);
     expect(scheduler.delays).toEqual([60_000]);
     // One listener per signal, however many waiters share it.
-    expect(controllers.every((c) => getEventListeners(c.signal, 'abort').length === 1)).toBe(true);
+    expect(controllers.every((c) => abortListenerCount(c.signal) === 1)).toBe(true);
 
     for (const c of controllers) c.abort(new Error('cancelled'));
     const results = await Promise.allSettled(waits);
@@ -62,7 +62,7 @@ describe('waiters at scale', () => {
     expect(bus.stats().waiters).toBe(0);
     expect(bus.stats().subscriptions).toBe(0);
     expect(scheduler.pending).toBe(0);
-    expect(controllers.every((c) => getEventListeners(c.signal, 'abort').length === 0)).toBe(true);
+    expect(controllers.every((c) => abortListenerCount(c.signal) === 0)).toBe(true);
     expect(guard.leaks()).toEqual([]);
     // Nothing is left to fire: the deadline that was due does nothing.
     scheduler.advance(60_000);

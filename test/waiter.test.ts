@@ -1,9 +1,9 @@
-import { getEventListeners } from 'node:events';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { BusClosedError, HistoryGapError, RxBusError, WaitTimeoutError, type BusEvent, type Cursor } from 'rxbus';
 import { createTestBus, expectNoLeaks, record } from 'rxbus/testing';
 import 'rxbus/testing/vitest';
+import { abortListenerCount } from './support/abort-listener-count.js';
 import { flush, observe } from './support/async.js';
 
 type Events = {
@@ -215,12 +215,12 @@ describe('bus.waitFor', () => {
       const controller = new AbortController();
       await expectNoLeaks(bus, async () => {
         const wait = bus.waitFor('tick', undefined, { signal: controller.signal, timeout: 1000 });
-        expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+        expect(abortListenerCount(controller.signal)).toBe(1);
         expect(bus.stats().waiters).toBe(1);
         controller.abort('stop');
         await expect(wait).rejects.toBe('stop');
       });
-      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+      expect(abortListenerCount(controller.signal)).toBe(0);
       expect(bus).toHaveNoPendingWork();
     });
 
@@ -230,21 +230,21 @@ describe('bus.waitFor', () => {
       const wait = bus.waitFor('tick', undefined, { signal: controller.signal });
       bus.publish('tick', 1);
       await wait;
-      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+      expect(abortListenerCount(controller.signal)).toBe(0);
     });
 
     it('shares one abort listener among all waiters on one signal', async () => {
       const bus = createTestBus<Events>();
       const controller = new AbortController();
       const waits = Array.from({ length: 50 }, (_, i) => bus.waitFor('tick', i, { signal: controller.signal }));
-      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+      expect(abortListenerCount(controller.signal)).toBe(1);
       bus.publish('tick', 3);
       await waits[3];
-      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+      expect(abortListenerCount(controller.signal)).toBe(1);
       controller.abort();
       const results = await Promise.allSettled(waits);
       expect(results.filter((r) => r.status === 'rejected')).toHaveLength(49);
-      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+      expect(abortListenerCount(controller.signal)).toBe(0);
       expect(bus).toHaveNoPendingWork();
     });
   });
@@ -537,7 +537,7 @@ describe('bus.waitFor$', () => {
       sub.unsubscribe();
     });
     expect(bus).toHaveNoPendingWork();
-    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    expect(abortListenerCount(controller.signal)).toBe(0);
   });
 
   it('registers again on each subscription', async () => {

@@ -1,10 +1,11 @@
 import { finalize, from, map, mergeMap, NEVER, Observable, of, Subject, take, tap, timer } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { boundedMerge, type BoundedMergeDropReason, type BoundedMergeOverflow } from '../../operators/bounded-merge.js';
 import { BufferFullError, QueueFullError } from '../../src/errors.js';
 import type { OverflowPolicy } from '../../src/index.js';
 import { endlessSource } from '../support/endless-source.js';
+import { createTestScheduler } from '../support/test-scheduler.js';
 
 /** Inner observables completed by hand (`jobs.get(v)!.complete()`), recording which values started. */
 function manualJobs(): { jobs: Map<number, Subject<number>>; started: number[]; project: (v: number) => Observable<number> } {
@@ -24,7 +25,7 @@ const range = (from: number, to: number): number[] => Array.from({ length: to - 
 describe('boundedMerge', () => {
   let testScheduler: TestScheduler;
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler = createTestScheduler();
   });
 
   describe('merging', () => {
@@ -41,7 +42,7 @@ describe('boundedMerge', () => {
     it('emits what mergeMap(project, concurrency) emits, frame by frame, while the buffer has room', () => {
       const record = (op: 'mergeMap' | 'boundedMerge'): Array<[number, string]> => {
         const out: Array<[number, string]> = [];
-        const testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+        const testScheduler = createTestScheduler();
         testScheduler.run(({ hot, cold }) => {
           const source = hot('-a-b-c-d-e-f-g-|');
           const inner = cold('--x-y----|');

@@ -1,14 +1,14 @@
-import { getEventListeners } from 'node:events';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fromAbortSignal } from '../../operators/from-abort-signal.js';
+import { abortListenerCount } from '../support/abort-listener-count.js';
+import { createTestScheduler } from '../support/test-scheduler.js';
 
-const listeners = (signal: AbortSignal): number => getEventListeners(signal, 'abort').length;
 
 describe('fromAbortSignal', () => {
   let testScheduler: TestScheduler;
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler = createTestScheduler();
   });
 
   it('emits the reason and completes when the signal aborts', () => {
@@ -18,7 +18,7 @@ describe('fromAbortSignal', () => {
       testScheduler.schedule(() => ctrl.abort(reason), 3);
       expectObservable(fromAbortSignal(ctrl.signal)).toBe('---(r|)', { r: reason });
     });
-    expect(listeners(ctrl.signal)).toBe(0);
+    expect(abortListenerCount(ctrl.signal)).toBe(0);
   });
 
   it('emits at once, without adding a listener, when the signal is already aborted', () => {
@@ -26,48 +26,48 @@ describe('fromAbortSignal', () => {
     ctrl.abort('gone');
     testScheduler.run(({ expectObservable }) => {
       const result = fromAbortSignal(ctrl.signal);
-      expect(listeners(ctrl.signal)).toBe(0);
+      expect(abortListenerCount(ctrl.signal)).toBe(0);
       expectObservable(result).toBe('(r|)', { r: 'gone' });
     });
-    expect(listeners(ctrl.signal)).toBe(0);
+    expect(abortListenerCount(ctrl.signal)).toBe(0);
   });
 
   it('removes its listener when the subscriber unsubscribes before the abort', () => {
     const ctrl = new AbortController();
     testScheduler.run(({ expectObservable }) => {
-      testScheduler.schedule(() => expect(listeners(ctrl.signal)).toBe(1), 2);
+      testScheduler.schedule(() => expect(abortListenerCount(ctrl.signal)).toBe(1), 2);
       testScheduler.schedule(() => ctrl.abort('late'), 8);
       expectObservable(fromAbortSignal(ctrl.signal), '^----!').toBe('-----');
     });
-    expect(listeners(ctrl.signal)).toBe(0);
+    expect(abortListenerCount(ctrl.signal)).toBe(0);
   });
 
   it('shares one real abort listener among many subscribers of the same signal', () => {
     const ctrl = new AbortController();
     const abort$ = fromAbortSignal(ctrl.signal);
     const subscriptions = Array.from({ length: 100 }, () => abort$.subscribe());
-    expect(listeners(ctrl.signal)).toBe(1);
+    expect(abortListenerCount(ctrl.signal)).toBe(1);
     // A second, separately created observable of the same signal shares it too.
     const other = fromAbortSignal(ctrl.signal).subscribe();
-    expect(listeners(ctrl.signal)).toBe(1);
+    expect(abortListenerCount(ctrl.signal)).toBe(1);
     other.unsubscribe();
     for (const sub of subscriptions.slice(0, 99)) sub.unsubscribe();
-    expect(listeners(ctrl.signal)).toBe(1);
+    expect(abortListenerCount(ctrl.signal)).toBe(1);
     subscriptions[99]!.unsubscribe();
-    expect(listeners(ctrl.signal)).toBe(0);
+    expect(abortListenerCount(ctrl.signal)).toBe(0);
   });
 
   it('adds a fresh listener when subscribed again after the last subscriber left', () => {
     const ctrl = new AbortController();
     const abort$ = fromAbortSignal(ctrl.signal);
     abort$.subscribe().unsubscribe();
-    expect(listeners(ctrl.signal)).toBe(0);
+    expect(abortListenerCount(ctrl.signal)).toBe(0);
     const seen: unknown[] = [];
     abort$.subscribe((reason) => seen.push(reason));
-    expect(listeners(ctrl.signal)).toBe(1);
+    expect(abortListenerCount(ctrl.signal)).toBe(1);
     ctrl.abort('again');
     expect(seen).toEqual(['again']);
-    expect(listeners(ctrl.signal)).toBe(0);
+    expect(abortListenerCount(ctrl.signal)).toBe(0);
   });
 
   it('delivers the reason to every subscriber exactly once and removes the shared listener', () => {
@@ -81,7 +81,7 @@ describe('fromAbortSignal', () => {
     ctrl.signal.dispatchEvent(new Event('abort')); // a stray second event must not re-deliver
     expect(seen).toEqual(['0:stop', '1:stop', '2:stop', '3:stop', '4:stop']);
     expect(completed).toBe(5);
-    expect(listeners(ctrl.signal)).toBe(0);
+    expect(abortListenerCount(ctrl.signal)).toBe(0);
   });
 
   it('does not deliver to a subscriber that another subscriber unsubscribed during the abort', () => {
@@ -96,7 +96,7 @@ describe('fromAbortSignal', () => {
     second.unsubscribe = () => sub.unsubscribe();
     ctrl.abort();
     expect(seen).toEqual(['first']);
-    expect(listeners(ctrl.signal)).toBe(0);
+    expect(abortListenerCount(ctrl.signal)).toBe(0);
   });
 
   it('keeps the listeners of different signals apart', () => {
@@ -107,9 +107,9 @@ describe('fromAbortSignal', () => {
     fromAbortSignal(b.signal).subscribe(() => seen.push('b'));
     b.abort();
     expect(seen).toEqual(['b']);
-    expect(listeners(a.signal)).toBe(1);
+    expect(abortListenerCount(a.signal)).toBe(1);
     subA.unsubscribe();
-    expect(listeners(a.signal)).toBe(0);
+    expect(abortListenerCount(a.signal)).toBe(0);
   });
 
   it('throws a TypeError for something that is not an AbortSignal', () => {
@@ -124,6 +124,6 @@ describe('fromAbortSignal', () => {
     fromAbortSignal(ctrl.signal).subscribe({ next: (r) => seen.push(r), complete: () => seen.push('done') });
     ctrl.abort('stop');
     expect(seen).toEqual(['stop', 'done']);
-    expect(listeners(ctrl.signal)).toBe(1); // the stopper's own
+    expect(abortListenerCount(ctrl.signal)).toBe(1); // the stopper's own
   });
 });

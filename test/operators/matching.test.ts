@@ -1,8 +1,9 @@
 import { take, type Observable } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { matching } from '../../operators/matching.js';
 import { endlessSource } from '../support/endless-source.js';
+import { createTestScheduler } from '../support/test-scheduler.js';
 
 interface Response {
   readonly url: string;
@@ -13,7 +14,7 @@ interface Response {
 describe('matching', () => {
   let testScheduler: TestScheduler;
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler = createTestScheduler();
   });
 
   const values: Record<string, Response> = {

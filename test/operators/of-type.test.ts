@@ -1,9 +1,10 @@
 import { map, take, type Observable } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { ofType } from '../../operators/of-type.js';
 import type { BusEvent, EventOf } from '../../src/event-map.js';
 import { endlessSource } from '../support/endless-source.js';
+import { createTestScheduler } from '../support/test-scheduler.js';
 
 type AppEvents = {
   'order.created': { id: string; total: number };
@@ -30,7 +31,7 @@ const values: Record<string, AppEvent> = {
 describe('ofType', () => {
   let testScheduler: TestScheduler;
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler = createTestScheduler();
   });
 
   it('lets through the envelopes of an exact type', () => {

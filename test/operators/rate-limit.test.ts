@@ -1,22 +1,23 @@
 import { of, Subject, take } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createRateLimitController, type RateLimitDrop } from '../../operators/rate-limit-controller.js';
 import { rateLimit } from '../../operators/rate-limit.js';
 import { CountingScheduler, TIMER_LIMIT } from '../support/counting-scheduler.js';
 import { endlessSource } from '../support/endless-source.js';
+import { createTestScheduler } from '../support/test-scheduler.js';
 
 const EMPTY_STATS = { buckets: 0, waiting: 0, timers: 0, subscriptions: 0 };
 
 describe('rateLimit', () => {
   let testScheduler: TestScheduler;
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler = createTestScheduler();
   });
 
   /** A scheduler driven by hand, for counting what is scheduled. */
   const manualScheduler = (): TestScheduler => {
-    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    const scheduler = createTestScheduler();
     scheduler.maxFrames = Number.POSITIVE_INFINITY;
     return scheduler;
   };

@@ -1,16 +1,16 @@
-import { getEventListeners } from 'node:events';
 import { Observable, Subject, take } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { takeUntilAborted } from '../../operators/take-until-aborted.js';
+import { abortListenerCount } from '../support/abort-listener-count.js';
 import { endlessSource } from '../support/endless-source.js';
+import { createTestScheduler } from '../support/test-scheduler.js';
 
-const listeners = (signal: AbortSignal): number => getEventListeners(signal, 'abort').length;
 
 describe('takeUntilAborted', () => {
   let testScheduler: TestScheduler;
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler = createTestScheduler();
   });
 
   it('mirrors the source until the signal aborts, then errors with signal.reason', () => {
@@ -22,7 +22,7 @@ describe('takeUntilAborted', () => {
       expectObservable(source.pipe(takeUntilAborted(ctrl.signal))).toBe('-a--b#', undefined, reason);
       expectSubscriptions(source.subscriptions).toBe('^----!');
     });
-    expect(listeners(ctrl.signal)).toBe(0);
+    expect(abortListenerCount(ctrl.signal)).toBe(0);
   });
 
   it("completes instead of erroring with { onAbort: 'complete' }", () => {
@@ -33,7 +33,7 @@ describe('takeUntilAborted', () => {
       expectObservable(source.pipe(takeUntilAborted(ctrl.signal, { onAbort: 'complete' }))).toBe('-a--b|');
       expectSubscriptions(source.subscriptions).toBe('^----!');
     });
-    expect(listeners(ctrl.signal)).toBe(0);
+    expect(abortListenerCount(ctrl.signal)).toBe(0);
   });
 
   it('errors at once without subscribing to the source when the signal is already aborted', () => {
@@ -44,7 +44,7 @@ describe('takeUntilAborted', () => {
       expectObservable(source.pipe(takeUntilAborted(ctrl.signal))).toBe('#', undefined, 'too late');
       expectSubscriptions(source.subscriptions).toBe([]);
     });
-    expect(listeners(ctrl.signal)).toBe(0);
+    expect(abortListenerCount(ctrl.signal)).toBe(0);
   });
 
   it('completes at once, without subscribing, when already aborted and onAbort is complete', () => {
@@ -73,13 +73,13 @@ describe('takeUntilAborted', () => {
       const completing = cold('-a|');
       const failing = cold('--#');
       const endless = cold('-a-a-a-a-a-');
-      testScheduler.schedule(() => expect(listeners(ctrl.signal)).toBe(1), 1);
+      testScheduler.schedule(() => expect(abortListenerCount(ctrl.signal)).toBe(1), 1);
       expectObservable(completing.pipe(takeUntilAborted(ctrl.signal))).toBe('-a|');
       expectObservable(failing.pipe(takeUntilAborted(ctrl.signal))).toBe('--#');
       expectObservable(endless.pipe(takeUntilAborted(ctrl.signal)), '^---!').toBe('-a-a-');
       expectSubscriptions(endless.subscriptions).toBe('^---!');
     });
-    expect(listeners(ctrl.signal)).toBe(0);
+    expect(abortListenerCount(ctrl.signal)).toBe(0);
   });
 
   it('shares one abort listener among all streams cut by the same signal', () => {
@@ -89,12 +89,12 @@ describe('takeUntilAborted', () => {
     const subs = Array.from({ length: 50 }, () =>
       never$.pipe(takeUntilAborted(ctrl.signal)).subscribe({ error: (e: unknown) => errors.push(e) }),
     );
-    expect(listeners(ctrl.signal)).toBe(1);
+    expect(abortListenerCount(ctrl.signal)).toBe(1);
     subs[0]!.unsubscribe();
     ctrl.abort('bye');
     expect(errors).toHaveLength(49);
     expect(errors.every((e) => e === 'bye')).toBe(true);
-    expect(listeners(ctrl.signal)).toBe(0);
+    expect(abortListenerCount(ctrl.signal)).toBe(0);
   });
 
   it('unsubscribes the source when the signal aborts, so its teardown runs', () => {
@@ -164,6 +164,6 @@ describe('takeUntilAborted where no abort listener is propagation-proof', () => 
     source.next(2);
     expect(seen).toEqual([1, ['error', 'stop']]);
     expect(source.observed).toBe(false);
-    expect(listeners(ctrl.signal)).toBe(1); // the stopper's own
+    expect(abortListenerCount(ctrl.signal)).toBe(1); // the stopper's own
   });
 });

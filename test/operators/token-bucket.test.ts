@@ -1,7 +1,8 @@
 import { asyncScheduler } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTokenBucket } from '../../operators/token-bucket.js';
+import { createTestScheduler } from '../support/test-scheduler.js';
 
 describe('createTokenBucket', () => {
   // The bucket only reads scheduler.now(): moving `frame` is moving the clock.
@@ -10,7 +11,7 @@ describe('createTokenBucket', () => {
     clock.frame = frame;
   };
   beforeEach(() => {
-    clock = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    clock = createTestScheduler();
   });
 
   it('starts full and hands out up to burst tokens at once', () => {

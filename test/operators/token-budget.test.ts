@@ -1,10 +1,10 @@
 import { asyncScheduler } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { createRateLimitController } from '../../operators/rate-limit-controller.js';
 import { rateLimit } from '../../operators/rate-limit.js';
 import { createTokenBucket } from '../../operators/token-bucket.js';
 import { ceilMs, resolveTokenBudget } from '../../operators/token-budget.js';
+import { createTestScheduler } from '../support/test-scheduler.js';
 
 const errorOf = (fn: () => unknown): unknown => {
   try {
@@ -19,7 +19,7 @@ describe('resolveTokenBudget', () => {
   it('applies the defaults: burst = rate rounded down (at least 1), scheduler = asyncScheduler', () => {
     expect(resolveTokenBudget({ rate: 10.7, per: 1000 }, 'x')).toEqual({ rate: 10.7, per: 1000, burst: 10, scheduler: asyncScheduler });
     expect(resolveTokenBudget({ rate: 0.5, per: 1000 }, 'x').burst).toBe(1);
-    const scheduler = new TestScheduler(() => {});
+    const scheduler = createTestScheduler();
     expect(resolveTokenBudget({ rate: 2, per: 10, burst: 5, scheduler }, 'x')).toEqual({ rate: 2, per: 10, burst: 5, scheduler });
   });
 

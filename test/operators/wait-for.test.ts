@@ -1,13 +1,13 @@
-import { getEventListeners } from 'node:events';
 import { filter, range, Subject, take, tap, type Observable } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { waitFor } from '../../operators/wait-for.js';
 import { WaitTimeoutError } from '../../src/errors.js';
+import { abortListenerCount } from '../support/abort-listener-count.js';
 import { CountingScheduler, TIMER_LIMIT } from '../support/counting-scheduler.js';
 import { endlessSource } from '../support/endless-source.js';
+import { createTestScheduler } from '../support/test-scheduler.js';
 
-const listeners = (signal: AbortSignal): number => getEventListeners(signal, 'abort').length;
 
 interface Response {
   readonly url: string;
@@ -17,7 +17,7 @@ interface Response {
 describe('waitFor (operator)', () => {
   let testScheduler: TestScheduler;
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    testScheduler = createTestScheduler();
   });
 
   const values: Record<string, Response> = {
@@ -85,7 +85,7 @@ describe('waitFor (operator)', () => {
       expectObservable(result).toBe('----#', undefined, reason);
       expectSubscriptions(source.subscriptions).toBe('^---!');
     });
-    expect(listeners(ctrl.signal)).toBe(0);
+    expect(abortListenerCount(ctrl.signal)).toBe(0);
   });
 
   it('errors with signal.reason at once, without subscribing to the source, when aborted before subscribing', () => {
@@ -97,11 +97,11 @@ describe('waitFor (operator)', () => {
       expectObservable(result).toBe('#', undefined, ctrl.signal.reason);
       expectSubscriptions(source.subscriptions).toBe([]);
     });
-    expect(listeners(ctrl.signal)).toBe(0);
+    expect(abortListenerCount(ctrl.signal)).toBe(0);
   });
 
   it('holds no timer, abort listener or source subscription after it settles or is unsubscribed', () => {
-    const scheduler = new TestScheduler((a, e) => expect(a).toEqual(e));
+    const scheduler = createTestScheduler();
     const ctrl = new AbortController();
     const source = new Subject<Response>();
     const options = { timeout: 1000, signal: ctrl.signal, scheduler };
@@ -111,7 +111,7 @@ describe('waitFor (operator)', () => {
     const unsubscribed = source.pipe(waitFor({ status: 404 }, options)).subscribe();
     // Waiters on one scheduler share one deadline timer, and one signal shares one listener.
     expect(scheduler.actions).toHaveLength(1);
-    expect(listeners(ctrl.signal)).toBe(1);
+    expect(abortListenerCount(ctrl.signal)).toBe(1);
     expect(source.observed).toBe(true);
 
     source.next(values.b!); // settles the first waiter
@@ -119,7 +119,7 @@ describe('waitFor (operator)', () => {
     unsubscribed.unsubscribe(); // abandons the second
     expect(results).toEqual([values.b]);
     expect(scheduler.actions).toHaveLength(0);
-    expect(listeners(ctrl.signal)).toBe(0);
+    expect(abortListenerCount(ctrl.signal)).toBe(0);
     expect(source.observed).toBe(false);
   });
 
@@ -134,7 +134,7 @@ describe('waitFor (operator)', () => {
   });
 
   it('schedules no timer when timeout is 0 (wait forever)', () => {
-    const scheduler = new TestScheduler((a, e) => expect(a).toEqual(e));
+    const scheduler = createTestScheduler();
     const source = new Subject<Response>();
     const results: Response[] = [];
     const sub = source.pipe(waitFor({ status: 200 }, { timeout: 0, scheduler })).subscribe((v) => results.push(v));
@@ -253,7 +253,7 @@ describe('waitFor (operator)', () => {
     ctrl.abort('stop');
     expect(errors).toEqual(['stop']);
     expect(source.observed).toBe(false);
-    expect(listeners(ctrl.signal)).toBe(1); // the stopper's own
+    expect(abortListenerCount(ctrl.signal)).toBe(1); // the stopper's own
   });
 
   it('throws a RangeError for a negative or NaN timeout', () => {
@@ -295,7 +295,7 @@ describe('waitFor (operator) where no abort listener is propagation-proof', () =
     source.next(1);
     expect(seen).toEqual([['error', 'stop']]);
     expect(source.observed).toBe(false);
-    expect(listeners(ctrl.signal)).toBe(1); // the stopper's own
+    expect(abortListenerCount(ctrl.signal)).toBe(1); // the stopper's own
   });
 
   it('errors with signal.reason, not a timeout, when the deadline passes after an unheard abort', async () => {
