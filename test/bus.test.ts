@@ -1,7 +1,7 @@
-import { config } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { BusClosedError, createBus, type BusEvent } from '../src/index.js';
 import { VirtualScheduler } from '../src/testing/virtual-scheduler.js';
+import { captureUnhandledErrors } from './support/unhandled-errors.js';
 
 type Events = {
   'order.created': { id: string; total: number };
@@ -98,11 +98,9 @@ describe('bus.publish', () => {
   it('keeps going for other subscribers when one stream subscriber throws', async () => {
     const bus = createBus<Events>();
     const seen: number[] = [];
-    const reported: unknown[] = [];
     // RxJS reports an error thrown by a subscriber's callback asynchronously,
     // through config.onUnhandledError; capture it instead of crashing.
-    const previous = config.onUnhandledError;
-    config.onUnhandledError = (error) => reported.push(error);
+    const unhandled = captureUnhandledErrors();
     try {
       bus.events$('order.created').subscribe(() => {
         throw new Error('subscriber bug');
@@ -112,9 +110,9 @@ describe('bus.publish', () => {
       bus.publish('order.created', { id: 'b', total: 2 });
       expect(seen).toEqual([1, 2]);
       await new Promise<void>((resolve) => setTimeout(resolve, 0));
-      expect(reported.map((e) => (e as Error).message)).toEqual(['subscriber bug', 'subscriber bug']);
+      expect(unhandled.reported.map((e) => (e as Error).message)).toEqual(['subscriber bug', 'subscriber bug']);
     } finally {
-      config.onUnhandledError = previous;
+      unhandled.restore();
     }
   });
 });

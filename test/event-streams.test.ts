@@ -1,14 +1,10 @@
-import { config } from 'rxjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBus } from '../src/index.js';
+import { captureUnhandledErrors } from './support/unhandled-errors.js';
 
 type Events = { 'order.created': { id: string }; 'order.paid': { id: string }; 'user.login': { name: string } };
 
 describe('events$ delivery (EventStreams)', () => {
-  afterEach(() => {
-    config.onUnhandledError = null;
-  });
-
   it('delivers to stream subscribers in subscription order, each filtered by its own pattern', () => {
     const bus = createBus<Events>();
     const seen: string[] = [];
@@ -48,21 +44,24 @@ describe('events$ delivery (EventStreams)', () => {
   });
 
   it('keeps delivering to the other streams when one subscriber throws, and reports the error', async () => {
-    const reported: unknown[] = [];
-    config.onUnhandledError = (error) => reported.push(error);
-    const bus = createBus<Events>();
-    const seen: string[] = [];
-    bus.events$().subscribe(() => {
-      throw new Error('boom');
-    });
-    bus.events$('order.created').subscribe((e) => seen.push(e.payload.id));
+    const { reported, restore } = captureUnhandledErrors();
+    try {
+      const bus = createBus<Events>();
+      const seen: string[] = [];
+      bus.events$().subscribe(() => {
+        throw new Error('boom');
+      });
+      bus.events$('order.created').subscribe((e) => seen.push(e.payload.id));
 
-    bus.publish('order.created', { id: '1' });
+      bus.publish('order.created', { id: '1' });
 
-    expect(seen).toEqual(['1']);
-    // RxJS reports a subscriber's error on a timer of its own.
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(reported).toEqual([new Error('boom')]);
+      expect(seen).toEqual(['1']);
+      // RxJS reports a subscriber's error on a timer of its own.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(reported).toEqual([new Error('boom')]);
+    } finally {
+      restore();
+    }
   });
 
   it('counts live streams in stats().subscriptions and forgets them on unsubscribe', () => {

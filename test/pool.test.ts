@@ -1,8 +1,8 @@
-import { config } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { BusClosedError, HandlerError, JobTimeoutError, QueueFullError, type DroppedJob } from 'rxbus';
 import { createTestBus, expectNoLeaks, record } from 'rxbus/testing';
 import 'rxbus/testing/vitest';
+import { captureUnhandledErrors } from './support/unhandled-errors.js';
 
 type Events = {
   job: number;
@@ -370,9 +370,7 @@ describe('error isolation', () => {
   });
 
   it("falls back to RxJS's onUnhandledError, never an unhandled rejection", async () => {
-    const reported: unknown[] = [];
-    const previous = config.onUnhandledError;
-    config.onUnhandledError = (e) => reported.push(e);
+    const { reported, restore } = captureUnhandledErrors();
     try {
       const bus = createTestBus<Events>();
       bus.on('job', async () => {
@@ -383,7 +381,7 @@ describe('error isolation', () => {
       expect(reported).toHaveLength(1);
       expect((reported[0] as HandlerError).message).toContain('nobody listens');
     } finally {
-      config.onUnhandledError = previous;
+      restore();
     }
   });
 });

@@ -20,11 +20,12 @@
  * invariant family it belongs to, so each property fails only on its own
  * family and reports the first step that broke it.
  */
-import { config as rxConfig, type Observable, type Subscription } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import { createBus, type Bus, type BusEvent, type DroppedJob, type HandlerContext, type HandlerError } from 'rxbus';
 import { VirtualScheduler } from 'rxbus/testing';
 import { expectedMatch, describeResult, handlerMatches, patternMatches, type MatchResult } from './expected-matches.js';
 import { failureValue, hostilePayload } from './hostile-values.js';
+import { captureUnhandledErrors, type UnhandledErrorCapture } from '../support/unhandled-errors.js';
 import type {
   BusConfig,
   EmitSpec,
@@ -346,7 +347,7 @@ export class BusModel {
   /** Seq of the first clear(): no job is dropped as 'cleared' before it. */
   #firstClearSeq: number | undefined;
   #clearedSeen = 0;
-  readonly #previousUnhandled: ((error: unknown) => void) | null;
+  readonly #unhandled: UnhandledErrorCapture;
   readonly #subscriptions: Subscription[] = [];
 
   constructor(
@@ -355,8 +356,9 @@ export class BusModel {
     readonly families: readonly Family[],
   ) {
     this.config = config;
-    this.#previousUnhandled = rxConfig.onUnhandledError;
-    rxConfig.onUnhandledError = (error) => this.#violate('robustness', `an error reached RxJS's unhandled-error hook: ${describe(error)}`);
+    this.#unhandled = captureUnhandledErrors((error) =>
+      this.#violate('robustness', `an error reached RxJS's unhandled-error hook: ${describe(error)}`),
+    );
     this.bus = createBus({
       ...config,
       scheduler: this.scheduler,
@@ -373,7 +375,7 @@ export class BusModel {
 
   /** Restores the global hook; call once the run is over. */
   dispose(): void {
-    rxConfig.onUnhandledError = this.#previousUnhandled;
+    this.#unhandled.restore();
   }
 
   /** Throws, listing them, when invariants of the checked families were broken. */
