@@ -7,8 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
 import { createBus } from '../src/index.js';
 import { deferred, flush } from './support/async.js';
-
-type Events = Record<string, unknown>;
+import type { AnyEvents as Events } from './support/events.js';
 
 describe('async context of handler jobs', () => {
   it('runs 100 queued jobs with concurrency 2 each in the context of its own publish', async () => {

@@ -6,8 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { BusClosedError, QueueFullError, createBus } from '../src/index.js';
 import { VirtualScheduler } from '../src/testing/virtual-scheduler.js';
 import { deferred, flush, observe } from './support/async.js';
-
-type Events = Record<string, unknown>;
+import type { AnyEvents as Events } from './support/events.js';
 
 describe('bus.emit', () => {
   it('lets settled() resolve once a waiting emit was published and handled (concurrency 1, capacity 0)', async () => {

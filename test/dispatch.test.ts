@@ -9,8 +9,7 @@ import { firstValueFrom } from 'rxjs';
 import { BusClosedError, QueueFullError, createBus, type BusEvent, type DroppedJob } from '../src/index.js';
 import { VirtualScheduler } from '../src/testing/virtual-scheduler.js';
 import { deferred, flush, observe } from './support/async.js';
-
-type Events = Record<string, unknown>;
+import type { AnyEvents as Events } from './support/events.js';
 
 describe('a handler unsubscribed during the publish of an event it matches', () => {
   it('gets no job when an events$ subscriber unsubscribes it, and the bus settles', async () => {

@@ -7,8 +7,7 @@ import { CloseTimeoutError, createBus } from '../src/index.js';
 import { VirtualScheduler } from '../src/testing/virtual-scheduler.js';
 import { abortListenerCount } from './support/abort-listener-count.js';
 import { deferred, flush, observe } from './support/async.js';
-
-type Events = Record<string, unknown>;
+import type { AnyEvents as Events } from './support/events.js';
 
 describe('bus.close escalation', () => {
   it('a later close({ drain: false }) cancels what a draining close waits for', async () => {

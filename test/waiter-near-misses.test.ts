@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createBus, WaitTimeoutError } from '../src/index.js';
 import { VirtualScheduler } from '../src/testing/virtual-scheduler.js';
-
-type Events = { 'page.response': { url: string; status: number } };
+import type { PageEvents as Events } from './support/events.js';
 
 describe('WaitTimeoutError near misses of an indexed waiter', () => {
   it('keeps the misses with its pinned value even when the history has moved on', async () => {

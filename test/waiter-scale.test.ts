@@ -3,8 +3,7 @@ import { createBus } from '../src/index.js';
 import { leakGuard } from '../src/testing/leaks.js';
 import { abortListenerCount } from './support/abort-listener-count.js';
 import { CountingScheduler } from './support/counting-scheduler.js';
-
-type Events = { 'page.response': { url: string; status: number } };
+import type { PageEvents as Events } from './support/events.js';
 
 describe('waiters at scale', () => {
   it('offers an unrelated event to no indexed waiter, then resolves 10 000 of them and keeps none', async () => {

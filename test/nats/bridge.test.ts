@@ -5,10 +5,9 @@ import { z } from 'zod';
 import { BridgeError, createBus, NoResponderError, RemoteError, RequestTimeoutError, type Bus } from 'rxbus';
 import { bridge, sourceOf, type NatsBridge, type NatsBridgeOptions } from 'rxbus/nats';
 import { connectTo, SHARED, sharedServerUp, uniquePrefix } from './server.js';
+import type { AnyEvents as Events } from '../support/events.js';
 
 const up = await sharedServerUp();
-
-type Events = Record<string, unknown>;
 
 describe.skipIf(!up)('rxbus/nats bridge, core mode (shared server)', () => {
   let ncA: NatsConnection;

@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeError, createBus, type Bus } from 'rxbus';
 import { bridge, sourceOf, type RedisBridge, type RedisBridgeOptions } from 'rxbus/redis';
 import { connectTo, sharedRedisUp, uniquePrefix } from './server.js';
+import type { AnyEvents as Events } from '../support/events.js';
 
 const up = await sharedRedisUp();
 
-type Events = Record<string, unknown>;
 const envelope = (type: string, id: number, payload: unknown, origin = 'raw-producer') => JSON.stringify({ v: 1, type, payload, id, time: 0, origin });
 
 describe.skipIf(!up)('rxbus/redis bridge (shared server)', () => {

@@ -19,6 +19,7 @@ import type {
   TypesMatching,
 } from '../../src/event-map.js';
 import type { Matcher } from '../../src/matcher.js';
+import type { OrderCancelled, OrderCreated } from '../support/events.js';
 
 type AppEvents = {
   'page.response': { url: string; status: number; body?: unknown };
@@ -40,8 +41,6 @@ interface InterfaceEvents {
 /** A condition TypeScript cannot see through, so guarded code is typed but never runs. */
 const never = false as boolean;
 
-type OrderCreated = BusEvent<'order.created', { id: string; total: number }>;
-type OrderCancelled = BusEvent<'order.cancelled', { id: string; reason: string }>;
 type PageResponse = BusEvent<'page.response', { url: string; status: number; body?: unknown }>;
 type PageRequestSent = BusEvent<'page.request.sent', { url: string }>;
 

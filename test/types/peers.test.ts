@@ -14,6 +14,7 @@ import {
   type Request,
   type RequestEvent,
 } from 'rxbus';
+import type { OrderCancelled, OrderCreated } from '../support/events.js';
 
 type AppEvents = {
   'order.created': { id: string; total: number };
@@ -28,8 +29,6 @@ type AppEvents = {
 /** A condition TypeScript cannot see through, so guarded code is typed but never runs. */
 const never = false as boolean;
 
-type OrderCreated = BusEvent<'order.created', { id: string; total: number }>;
-type OrderCancelled = BusEvent<'order.cancelled', { id: string; reason: string }>;
 type Tick = BusEvent<'tick', number>;
 
 describe('pattern arrays', () => {

@@ -7,6 +7,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { Bus, BusEvent, Request } from 'rxbus';
 import { createTestBus, expectEvent, publishMarbles, record, type Recorder, type TestBus } from 'rxbus/testing';
 import 'rxbus/testing/vitest';
+import type { OrderCancelled, OrderCreated } from '../support/events.js';
 
 type AppEvents = {
   'page.request': { url: string };
@@ -18,9 +19,6 @@ type AppEvents = {
 };
 
 const never = false as boolean;
-
-type OrderCreated = BusEvent<'order.created', { id: string; total: number }>;
-type OrderCancelled = BusEvent<'order.cancelled', { id: string; reason: string }>;
 
 describe('rxbus/testing typing', () => {
   it('gives a test bus the bus typing of its event map', () => {
