@@ -4,7 +4,7 @@
  * Calls that would wait are inside `if (never)` blocks.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { Bus, BusEvent, Request } from 'rxbus';
+import type { Bus, Request } from 'rxbus';
 import { createTestBus, expectEvent, publishMarbles, record, type Recorder, type TestBus } from 'rxbus/testing';
 import 'rxbus/testing/vitest';
 import type { OrderCancelled, OrderCreated } from '../support/events.js';
