@@ -1,10 +1,14 @@
+import fc from 'fast-check';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { BusClosedError, HistoryGapError, RxBusError, WaitTimeoutError, type BusEvent, type Cursor } from 'rxbus';
-import { createTestBus, expectNoLeaks, record } from 'rxbus/testing';
+import { BusClosedError, createBus, HistoryGapError, RxBusError, WaitTimeoutError, type BusEvent, type Cursor } from 'rxbus';
+import { createTestBus, expectNoLeaks, leakGuard, record } from 'rxbus/testing';
 import 'rxbus/testing/vitest';
+import { VirtualScheduler } from '../src/testing/virtual-scheduler.js';
+import { CursorBook } from '../src/waiter.js';
 import { abortListenerCount } from './support/abort-listener-count.js';
 import { flush, observe } from './support/async.js';
+import { CountingScheduler } from './support/counting-scheduler.js';
 
 type Events = {
   'page.response': { url: string; status: number; body?: unknown };
@@ -549,5 +553,218 @@ describe('bus.waitFor$', () => {
     bus.publish('tick', 2);
     expect((await a).payload).toBe(1);
     expect((await b).payload).toBe(2);
+  });
+});
+
+describe('waitFor with since under re-entrant publishes', () => {
+  it('offers each event after the cursor exactly once and in order, or rejects with the events lost', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 5 }), // history
+        fc.integer({ min: 0, max: 6 }), // publishes before the cursor
+        fc.integer({ min: 0, max: 6 }), // publishes between the cursor and the wait
+        fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 12 }), // what the matcher publishes at its i-th call
+        fc.integer({ min: 1, max: 40 }), // the id the matcher accepts
+        fc.integer({ min: 0, max: 3 }), // live publishes after the wait registered
+        (history, before, between, nested, target, live) => {
+          const bus = createBus<Events>({ history, scheduler: new VirtualScheduler() });
+          // Payloads are the ids: only 'tick' events are published.
+          const tick = (): void => bus.publish('tick', bus.stats().published + 1);
+          for (let i = 0; i < before; i++) tick();
+          const cursor: number = bus.cursor();
+          for (let i = 0; i < between; i++) tick();
+          const offered: number[] = [];
+          let outcome: { value: BusEvent } | { error: unknown; published: number } | undefined;
+          bus.waitFor$('tick', (n) => {
+            offered.push(n);
+            for (let i = nested[offered.length - 1] ?? 0; i > 0; i--) tick();
+            return n === target;
+          }, { since: cursor as Cursor, timeout: 0 }).subscribe({
+            next: (value) => (outcome = { value }),
+            error: (error: unknown) => (outcome ??= { error, published: bus.stats().published }),
+          });
+          for (let i = 0; i < live; i++) tick();
+
+          // Offered in id order from the cursor on, none twice, none skipped.
+          expect(offered).toEqual(offered.map((_, i) => cursor + 1 + i));
+          const last = bus.stats().published;
+          if (outcome === undefined) {
+            expect(offered.at(-1) ?? cursor).toBe(last); // pending: it has seen everything so far
+            expect(bus.stats().waiters).toBe(1);
+          } else if ('value' in outcome) {
+            // (A matcher that publishes during a live offer is offered that
+            // newer event before it returns: `target` need not be the last.)
+            expect(outcome.value.id).toBe(target);
+            expect(offered).toContain(target);
+          } else {
+            const error = outcome.error as HistoryGapError;
+            expect(error).toBeInstanceOf(HistoryGapError);
+            const first = cursor + offered.length + 1; // the first event it never saw
+            const oldestKept = outcome.published - history + 1;
+            expect(first).toBeLessThan(oldestKept); // really gone when it gave up
+            expect(error.cursor).toBe(cursor);
+            expect(error.lost).toBe(Math.min(oldestKept, outcome.published + 1) - first);
+            expect(error.oldest).toBe(history === 0 ? undefined : oldestKept);
+          }
+          if (outcome !== undefined) expect(bus.stats().waiters).toBe(0);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('CursorBook', () => {
+  it('remembers the cursors it handed out, the newest history + 1 of them', () => {
+    const book = new CursorBook(2);
+    for (const id of [0, 1, 1, 1, 4, 6]) expect(book.issue(id)).toBe(id);
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map((id) => book.issued(id))).toEqual([false, true, false, false, true, false, true, false]);
+  });
+
+  it('keeps the one newest cursor with history: 0', () => {
+    const book = new CursorBook(0);
+    book.issue(3);
+    book.issue(5);
+    expect([book.issued(3), book.issued(5)]).toEqual([false, true]);
+  });
+});
+
+describe('WaitTimeoutError near misses of an indexed waiter', () => {
+  it('keeps the misses with its pinned value even when the history has moved on', async () => {
+    const scheduler = new VirtualScheduler();
+    const bus = createBus<Events>({ scheduler, history: 8 });
+    const wait = bus.waitFor('page.response', { url: '/api/7', status: 200 }, { timeout: 100 }).catch((e: unknown) => e);
+    bus.publish('page.response', { url: '/api/7', status: 503 });
+    for (let i = 0; i < 50; i++) bus.publish('page.response', { url: `/other/${i}`, status: 200 });
+    bus.publish('page.response', { url: '/api/7', status: 404 });
+    scheduler.advance(100);
+    const error = (await wait) as WaitTimeoutError;
+    expect(error).toBeInstanceOf(WaitTimeoutError);
+    // Its own misses first in priority (the 503 left the 8-event history long
+    // ago), then the newest others; listed in publish order.
+    expect(error.nearMisses.map((m) => m.summary)).toEqual([
+      "{ url: '/api/7', status: 503 }",
+      "{ url: '/other/47', status: 200 }",
+      "{ url: '/other/48', status: 200 }",
+      "{ url: '/other/49', status: 200 }",
+      "{ url: '/api/7', status: 404 }",
+    ]);
+    expect(error.message).toContain("- page.response { url: '/api/7', status: 503 }");
+  });
+
+  it('keeps only the five newest misses of its own', async () => {
+    const scheduler = new VirtualScheduler();
+    const bus = createBus<Events>({ scheduler, history: 0 });
+    const wait = bus.waitFor('page.response', { url: '/api/7', status: 200 }, { timeout: 100 }).catch((e: unknown) => e);
+    for (let status = 500; status < 510; status++) bus.publish('page.response', { url: '/api/7', status });
+    scheduler.advance(100);
+    const error = (await wait) as WaitTimeoutError;
+    expect(error.nearMisses.map((m) => m.summary)).toEqual([505, 506, 507, 508, 509].map((status) => `{ url: '/api/7', status: ${status} }`));
+  });
+});
+
+describe('waitFor timeout errors at scale', () => {
+  it('raises WaitTimeoutError without stack frames, and leaves Error.stackTraceLimit as it was', async () => {
+    const scheduler = new VirtualScheduler();
+    const bus = createBus<Events>({ scheduler });
+    const limit = Error.stackTraceLimit;
+    const wait = bus.waitFor('page.response', { url: '/a' }, { timeout: 100 });
+    scheduler.advance(100);
+    const error = await wait.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WaitTimeoutError);
+    const stack = (error as Error).stack ?? '';
+    expect(stack.startsWith('TimeoutError: Timed out after 100 ms')).toBe(true);
+    expect(stack).not.toMatch(/\n\s+at /);
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(new Error('x').stack).toMatch(/\n\s+at /);
+  });
+
+  it('lists the same near misses, rendered once and frozen, in every error of a burst', async () => {
+    const scheduler = new VirtualScheduler();
+    const bus = createBus<Events>({ scheduler });
+    const waits = Array.from({ length: 3 }, (_, i) =>
+      bus.waitFor('page.response', (p) => p.url === `/wanted/${i}`, { timeout: 100 }).then(
+        () => {
+          throw new Error('expected a timeout');
+        },
+        (e: unknown) => e as WaitTimeoutError,
+      ),
+    );
+    bus.publish('page.response', { url: '/other', status: 404 });
+    scheduler.advance(100);
+    const errors = await Promise.all(waits);
+    expect(errors.map((e) => e.nearMisses.map((m) => m.summary))).toEqual([
+      ["{ url: '/other', status: 404 }"],
+      ["{ url: '/other', status: 404 }"],
+      ["{ url: '/other', status: 404 }"],
+    ]);
+    expect(errors[1]!.nearMisses[0]).toBe(errors[0]!.nearMisses[0]);
+    expect(Object.isFrozen(errors[0]!.nearMisses[0])).toBe(true);
+    expect(bus.stats().waiters).toBe(0);
+  });
+});
+
+describe('waiters at scale', () => {
+  it('offers an unrelated event to no indexed waiter, then resolves 10 000 of them and keeps none', async () => {
+    const bus = createBus<Events>();
+    let checks = 0;
+    // The url is pinned (indexed); the status predicate counts how often a
+    // waiter's full matcher is consulted.
+    const status = (s: number) => {
+      checks++;
+      return s === 200;
+    };
+    const waits = Array.from({ length: 10_000 }, (_, i) => bus.waitFor('page.response', { url: `/api/${i}`, status }, { timeout: 0 }));
+    expect(bus.stats().waiters).toBe(10_000);
+
+    bus.publish('page.response', { url: '/unrelated', status: 200 });
+    expect(checks).toBe(0);
+
+    bus.publish('page.response', { url: '/api/7', status: 200 });
+    expect(checks).toBe(1);
+    expect(bus.stats().waiters).toBe(9_999);
+
+    for (let i = 0; i < 10_000; i++) bus.publish('page.response', { url: `/api/${i}`, status: 200 });
+    const events = await Promise.all(waits);
+    expect(events.map((e) => e.payload.url)).toEqual(Array.from({ length: 10_000 }, (_, i) => `/api/${i}`));
+    expect(checks).toBe(10_000);
+    expect(bus.stats().waiters).toBe(0);
+    await bus.close();
+  });
+
+  // Counts the bus's own timers (on its scheduler), waiters, subscriptions
+  // and abort listeners, never process-wide figures: the heap left by
+  // aborted waiters is measured by the soak script (`npm run soak`).
+  it('leaves no waiter, timer or abort listener behind after 100 000 aborted waiters, arming one timer for all', async () => {
+    const scheduler = new CountingScheduler();
+    const bus = createBus<Events>({ scheduler });
+    const guard = leakGuard(bus);
+
+    const controllers = Array.from({ length: 100 }, () => new AbortController());
+    const waits: Array<Promise<unknown>> = [];
+    for (let i = 0; i < 100_000; i++) {
+      const { signal } = controllers[i % 100]!;
+      waits.push(bus.waitFor('page.response', { url: `/api/${i}` }, { timeout: 60_000, signal }));
+    }
+    expect(bus.stats().waiters).toBe(100_000);
+    // Deadlines share a queue: one pending timer however many waiters wait.
+    expect(scheduler.pending).toBe(1);
+    expect(scheduler.delays).toEqual([60_000]);
+    // One listener per signal, however many waiters share it.
+    expect(controllers.every((c) => abortListenerCount(c.signal) === 1)).toBe(true);
+
+    for (const c of controllers) c.abort(new Error('cancelled'));
+    const results = await Promise.allSettled(waits);
+    expect(results.filter((r) => r.status === 'rejected' && (r.reason as Error).message === 'cancelled')).toHaveLength(100_000);
+
+    expect(bus.stats().waiters).toBe(0);
+    expect(bus.stats().subscriptions).toBe(0);
+    expect(scheduler.pending).toBe(0);
+    expect(controllers.every((c) => abortListenerCount(c.signal) === 0)).toBe(true);
+    expect(guard.leaks()).toEqual([]);
+    // Nothing is left to fire: the deadline that was due does nothing.
+    scheduler.advance(60_000);
+    expect(bus.stats().waiters).toBe(0);
+    await bus.close();
   });
 });

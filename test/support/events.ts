@@ -8,9 +8,6 @@ import type { BusEvent } from 'rxbus';
 /** Any type name with any payload: for tests of the machinery (pool, backpressure, bridges), not of typing. */
 export type AnyEvents = Record<string, unknown>;
 
-/** One response type whose `url` an indexed waiter pins: the waiter tests' map. */
-export type PageEvents = { 'page.response': { url: string; status: number } };
-
 /** The `order.created` event the type tests expect a pattern to yield. */
 export type OrderCreated = BusEvent<'order.created', { id: string; total: number }>;
 
