@@ -1,11 +1,10 @@
 import { finalize, from, map, mergeMap, NEVER, Observable, of, Subject, take, tap, timer } from 'rxjs';
-import type { TestScheduler } from 'rxjs/testing';
-import { beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { boundedMerge, type BoundedMergeDropReason, type BoundedMergeOverflow } from '../../operators/bounded-merge.js';
 import { BufferFullError, QueueFullError } from '../../src/errors.js';
 import type { OverflowPolicy } from '../../src/index.js';
 import { endlessSource } from '../support/endless-source.js';
-import { createTestScheduler } from '../support/test-scheduler.js';
+import { createTestScheduler, useTestScheduler } from '../support/test-scheduler.js';
 
 /** Inner observables completed by hand (`jobs.get(v)!.complete()`), recording which values started. */
 function manualJobs(): { jobs: Map<number, Subject<number>>; started: number[]; project: (v: number) => Observable<number> } {
@@ -23,14 +22,11 @@ function manualJobs(): { jobs: Map<number, Subject<number>>; started: number[]; 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe('boundedMerge', () => {
-  let testScheduler: TestScheduler;
-  beforeEach(() => {
-    testScheduler = createTestScheduler();
-  });
+  const testScheduler = useTestScheduler();
 
   describe('merging', () => {
     it('runs at most `concurrency` inner observables and starts waiting values as slots free up', () => {
-      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
         const source = cold('(abc)|');
         const inner = cold('---x|');
         expectObservable(source.pipe(boundedMerge(() => inner, { concurrency: 2, capacity: 10 }))).toBe('---(xx)x|');
@@ -42,13 +38,13 @@ describe('boundedMerge', () => {
     it('emits what mergeMap(project, concurrency) emits, frame by frame, while the buffer has room', () => {
       const record = (op: 'mergeMap' | 'boundedMerge'): Array<[number, string]> => {
         const out: Array<[number, string]> = [];
-        const testScheduler = createTestScheduler();
-        testScheduler.run(({ hot, cold }) => {
+        const scheduler = createTestScheduler();
+        scheduler.run(({ hot, cold }) => {
           const source = hot('-a-b-c-d-e-f-g-|');
           const inner = cold('--x-y----|');
           const project = (v: string) => inner.pipe(map((i) => `${v}${i}`));
           const merged = op === 'mergeMap' ? source.pipe(mergeMap(project, 2)) : source.pipe(boundedMerge(project, { concurrency: 2, capacity: 100 }));
-          merged.subscribe({ next: (v) => out.push([testScheduler.now(), v]), complete: () => out.push([testScheduler.now(), '|']) });
+          merged.subscribe({ next: (v) => out.push([scheduler.now(), v]), complete: () => out.push([scheduler.now(), '|']) });
         });
         return out;
       };
@@ -59,7 +55,7 @@ describe('boundedMerge', () => {
 
     it('passes (value, index) to project, counting the values it projected', () => {
       const seen: Array<[string, number]> = [];
-      testScheduler.run(({ cold, expectObservable }) => {
+      testScheduler().run(({ cold, expectObservable }) => {
         const source = cold('(abc)|');
         const result = source.pipe(
           boundedMerge(
@@ -194,7 +190,7 @@ describe('boundedMerge', () => {
     });
 
     it("'error' in marbles: errors at the overflowing value and unsubscribes the source and the running inner", () => {
-      testScheduler.run(({ hot, cold, expectObservable, expectSubscriptions }) => {
+      testScheduler().run(({ hot, cold, expectObservable, expectSubscriptions }) => {
         const source = hot('-a-b-c-d-|');
         const inner = cold('------x|');
         expectObservable(source.pipe(boundedMerge(() => inner, { concurrency: 1, capacity: 1, overflow: 'error' }))).toBe(
@@ -208,7 +204,7 @@ describe('boundedMerge', () => {
     });
 
     it("'drop-newest' and 'drop-oldest' in marbles: which value runs next", () => {
-      testScheduler.run(({ hot, cold, expectObservable, expectSubscriptions }) => {
+      testScheduler().run(({ hot, cold, expectObservable, expectSubscriptions }) => {
         const source = hot('-a-b-c-d-|');
         const inner = cold('------x|');
         const project = (v: string) => inner.pipe(map(() => v));
@@ -274,17 +270,17 @@ describe('boundedMerge', () => {
         const arrivals = Array.from({ length: 400 }, () => Math.floor(next() * 4));
         const durations = Array.from({ length: 400 }, () => 1 + Math.floor(next() * 12));
         let completed = false;
-        testScheduler.run(() => {
+        testScheduler().run(() => {
           const source = new Observable<number>((subscriber) => {
             let frame = 0;
             arrivals.forEach((gap, v) => {
               frame += gap;
-              testScheduler.schedule(() => {
+              testScheduler().schedule(() => {
                 subscriber.next(v);
                 check(); // after boundedMerge has started, buffered or dropped it
               }, frame);
             });
-            testScheduler.schedule(() => subscriber.complete(), frame + 1);
+            testScheduler().schedule(() => subscriber.complete(), frame + 1);
           });
           source
             .pipe(
@@ -326,7 +322,7 @@ describe('boundedMerge', () => {
   describe('errors and unsubscription', () => {
     it('errors when project throws, and unsubscribes the running inner observables', () => {
       const boom = new Error('project failed');
-      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
         const source = cold('a-b-|');
         const inner = cold('-----x|');
         const result = source.pipe(
@@ -345,7 +341,7 @@ describe('boundedMerge', () => {
     });
 
     it('errors when an inner observable errors, and unsubscribes the others', () => {
-      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
         const source = cold('(ab)|');
         const slow = cold('------x|');
         const failing = cold('--#');
@@ -357,7 +353,7 @@ describe('boundedMerge', () => {
     });
 
     it('passes a source error through at once', () => {
-      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
         const source = cold('(ab)-#');
         const inner = cold('------x|');
         expectObservable(source.pipe(boundedMerge(() => inner, { concurrency: 1 }))).toBe('-----#');

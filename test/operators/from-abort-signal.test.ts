@@ -1,21 +1,17 @@
-import type { TestScheduler } from 'rxjs/testing';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fromAbortSignal } from '../../operators/from-abort-signal.js';
 import { abortListenerCount } from '../support/abort-listener-count.js';
-import { createTestScheduler } from '../support/test-scheduler.js';
+import { useTestScheduler } from '../support/test-scheduler.js';
 
 
 describe('fromAbortSignal', () => {
-  let testScheduler: TestScheduler;
-  beforeEach(() => {
-    testScheduler = createTestScheduler();
-  });
+  const testScheduler = useTestScheduler();
 
   it('emits the reason and completes when the signal aborts', () => {
     const ctrl = new AbortController();
     const reason = new Error('user left');
-    testScheduler.run(({ expectObservable }) => {
-      testScheduler.schedule(() => ctrl.abort(reason), 3);
+    testScheduler().run(({ expectObservable }) => {
+      testScheduler().schedule(() => ctrl.abort(reason), 3);
       expectObservable(fromAbortSignal(ctrl.signal)).toBe('---(r|)', { r: reason });
     });
     expect(abortListenerCount(ctrl.signal)).toBe(0);
@@ -24,7 +20,7 @@ describe('fromAbortSignal', () => {
   it('emits at once, without adding a listener, when the signal is already aborted', () => {
     const ctrl = new AbortController();
     ctrl.abort('gone');
-    testScheduler.run(({ expectObservable }) => {
+    testScheduler().run(({ expectObservable }) => {
       const result = fromAbortSignal(ctrl.signal);
       expect(abortListenerCount(ctrl.signal)).toBe(0);
       expectObservable(result).toBe('(r|)', { r: 'gone' });
@@ -34,9 +30,9 @@ describe('fromAbortSignal', () => {
 
   it('removes its listener when the subscriber unsubscribes before the abort', () => {
     const ctrl = new AbortController();
-    testScheduler.run(({ expectObservable }) => {
-      testScheduler.schedule(() => expect(abortListenerCount(ctrl.signal)).toBe(1), 2);
-      testScheduler.schedule(() => ctrl.abort('late'), 8);
+    testScheduler().run(({ expectObservable }) => {
+      testScheduler().schedule(() => expect(abortListenerCount(ctrl.signal)).toBe(1), 2);
+      testScheduler().schedule(() => ctrl.abort('late'), 8);
       expectObservable(fromAbortSignal(ctrl.signal), '^----!').toBe('-----');
     });
     expect(abortListenerCount(ctrl.signal)).toBe(0);

@@ -1,9 +1,8 @@
 import { take, type Observable } from 'rxjs';
-import type { TestScheduler } from 'rxjs/testing';
-import { beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { matching } from '../../operators/matching.js';
 import { endlessSource } from '../support/endless-source.js';
-import { createTestScheduler } from '../support/test-scheduler.js';
+import { useTestScheduler } from '../support/test-scheduler.js';
 
 interface Response {
   readonly url: string;
@@ -12,10 +11,7 @@ interface Response {
 }
 
 describe('matching', () => {
-  let testScheduler: TestScheduler;
-  beforeEach(() => {
-    testScheduler = createTestScheduler();
-  });
+  const testScheduler = useTestScheduler();
 
   const values: Record<string, Response> = {
     a: { url: '/api/users/7', status: 500 },
@@ -24,7 +20,7 @@ describe('matching', () => {
   };
 
   it('lets through the values a deep-partial object matcher accepts', () => {
-    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-a-b-c-|', values);
       expectObservable(source.pipe(matching<Response>({ status: 200 }))).toBe('---b-c-|', values);
       expectObservable(source.pipe(matching<Response>({ url: /users/, status: 200 }))).toBe('---b---|', values);
@@ -34,7 +30,7 @@ describe('matching', () => {
   });
 
   it('accepts predicates as leaves and as the whole matcher, with the value index', () => {
-    testScheduler.run(({ cold, expectObservable }) => {
+    testScheduler().run(({ cold, expectObservable }) => {
       const source = cold('-a-b-c-|', values);
       expectObservable(source.pipe(matching<Response>({ status: (s) => s >= 500 }))).toBe('-a-----|', values);
       expectObservable(source.pipe(matching<Response>((_, index) => index !== 1))).toBe('-a---c-|', values);
@@ -42,7 +38,7 @@ describe('matching', () => {
   });
 
   it('matches string values by equality or RegExp, and resets a global RegExp between values', () => {
-    testScheduler.run(({ cold, expectObservable }) => {
+    testScheduler().run(({ cold, expectObservable }) => {
       const source = cold('-a-b-c-|', { a: 'order.created', b: 'order.paid', c: 'user.login' });
       expectObservable(source.pipe(matching('order.paid'))).toBe('---b---|', { b: 'order.paid' });
       expectObservable(source.pipe(matching<string>(/^order\./g))).toBe('-a-b---|', { a: 'order.created', b: 'order.paid' });
@@ -51,7 +47,7 @@ describe('matching', () => {
 
   it('errors the stream and unsubscribes the source when a predicate throws', () => {
     const boom = new Error('bad predicate');
-    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-a-b-|', values);
       const result = source.pipe(
         matching<Response>((v) => {
@@ -65,7 +61,7 @@ describe('matching', () => {
   });
 
   it('passes errors and completion through and unsubscribes the source when unsubscribed', () => {
-    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const failing = cold('-a-b-#', values);
       const endless = cold('-b-b-b-b-', values);
       expectObservable(failing.pipe(matching<Response>({ status: 200 }))).toBe('---b-#', values);
@@ -75,7 +71,7 @@ describe('matching', () => {
   });
 
   it('takes the value type from the source and checks the matcher against it', () => {
-    const source$ = testScheduler.createColdObservable<Response>('-');
+    const source$ = testScheduler().createColdObservable<Response>('-');
     expectTypeOf(source$.pipe(matching({ status: 200 }))).toEqualTypeOf<Observable<Response>>();
     expectTypeOf(source$.pipe(matching({ url: /users/, headers: { type: 'json' } }))).toEqualTypeOf<Observable<Response>>();
     expectTypeOf(source$.pipe(matching((r, i) => r.status > i))).toEqualTypeOf<Observable<Response>>();

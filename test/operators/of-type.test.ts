@@ -1,10 +1,9 @@
 import { map, take, type Observable } from 'rxjs';
-import type { TestScheduler } from 'rxjs/testing';
-import { beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ofType } from '../../operators/of-type.js';
 import type { BusEvent, EventOf } from '../../src/event-map.js';
 import { endlessSource } from '../support/endless-source.js';
-import { createTestScheduler } from '../support/test-scheduler.js';
+import { useTestScheduler } from '../support/test-scheduler.js';
 
 type AppEvents = {
   'order.created': { id: string; total: number };
@@ -29,13 +28,10 @@ const values: Record<string, AppEvent> = {
 };
 
 describe('ofType', () => {
-  let testScheduler: TestScheduler;
-  beforeEach(() => {
-    testScheduler = createTestScheduler();
-  });
+  const testScheduler = useTestScheduler();
 
   it('lets through the envelopes of an exact type', () => {
-    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold<AppEvent>('-c-p-i-u-|', values);
       expectObservable(source.pipe(ofType('user.login'))).toBe('-------u-|', values);
       expectSubscriptions(source.subscriptions).toBe('^--------!');
@@ -43,7 +39,7 @@ describe('ofType', () => {
   });
 
   it("matches one segment with '*' and one or more with '**'", () => {
-    testScheduler.run(({ cold, expectObservable }) => {
+    testScheduler().run(({ cold, expectObservable }) => {
       const source = cold<AppEvent>('-c-p-i-u-|', values);
       expectObservable(source.pipe(ofType('order.*'))).toBe('-c-p-----|', values);
       expectObservable(source.pipe(ofType('order.**'))).toBe('-c-p-i---|', values);
@@ -52,14 +48,14 @@ describe('ofType', () => {
   });
 
   it('lets through the envelopes matching any of several patterns, each once', () => {
-    testScheduler.run(({ cold, expectObservable }) => {
+    testScheduler().run(({ cold, expectObservable }) => {
       const source = cold<AppEvent>('-c-p-i-u-|', values);
       expectObservable(source.pipe(ofType('order.created', 'user.*', 'order.**'))).toBe('-c-p-i-u-|', values);
     });
   });
 
   it('passes errors through and unsubscribes the source when unsubscribed', () => {
-    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const failing = cold<AppEvent>('-c-u-#', values);
       const endless = cold<AppEvent>('-u-u-u-', values);
       expectObservable(failing.pipe(ofType('user.login'))).toBe('---u-#', values);
@@ -69,7 +65,7 @@ describe('ofType', () => {
   });
 
   it('narrows the envelope union to the matching types', () => {
-    const source$ = testScheduler.createColdObservable<AppEvent>('-');
+    const source$ = testScheduler().createColdObservable<AppEvent>('-');
     const exact = source$.pipe(ofType('user.login'));
     expectTypeOf(exact).toEqualTypeOf<Observable<BusEvent<'user.login', { name: string }>>>();
 
@@ -94,7 +90,7 @@ describe('ofType', () => {
     expectTypeOf(none).toEqualTypeOf<Observable<never>>();
 
     // Untyped envelopes stay untyped.
-    const loose = testScheduler.createColdObservable<BusEvent>('-').pipe(ofType('x.*'));
+    const loose = testScheduler().createColdObservable<BusEvent>('-').pipe(ofType('x.*'));
     expectTypeOf(loose).toEqualTypeOf<Observable<BusEvent>>();
   });
 

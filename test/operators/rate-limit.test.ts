@@ -1,19 +1,16 @@
 import { of, Subject, take } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRateLimitController, type RateLimitDrop } from '../../operators/rate-limit-controller.js';
 import { rateLimit } from '../../operators/rate-limit.js';
 import { CountingScheduler, TIMER_LIMIT } from '../support/counting-scheduler.js';
 import { endlessSource } from '../support/endless-source.js';
-import { createTestScheduler } from '../support/test-scheduler.js';
+import { createTestScheduler, useTestScheduler } from '../support/test-scheduler.js';
 
 const EMPTY_STATS = { buckets: 0, waiting: 0, timers: 0, subscriptions: 0 };
 
 describe('rateLimit', () => {
-  let testScheduler: TestScheduler;
-  beforeEach(() => {
-    testScheduler = createTestScheduler();
-  });
+  const testScheduler = useTestScheduler();
 
   /** A scheduler driven by hand, for counting what is scheduled. */
   const manualScheduler = (): TestScheduler => {
@@ -24,37 +21,37 @@ describe('rateLimit', () => {
 
   describe('budget', () => {
     it('lets a burst through at once, then one value per refill, in order', () => {
-      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
         const source = cold('(abcd|)');
-        expectObservable(source.pipe(rateLimit({ rate: 1, per: 10, burst: 2, scheduler: testScheduler }))).toBe('(ab) 6ms c 9ms (d|)');
+        expectObservable(source.pipe(rateLimit({ rate: 1, per: 10, burst: 2, scheduler: testScheduler() }))).toBe('(ab) 6ms c 9ms (d|)');
         expectSubscriptions(source.subscriptions).toBe('(^!)');
       });
     });
 
     it('does not delay values that stay within the rate', () => {
-      testScheduler.run(({ cold, expectObservable }) => {
+      testScheduler().run(({ cold, expectObservable }) => {
         const source = cold('a 9ms b 9ms c 19ms d|');
-        expectObservable(source.pipe(rateLimit({ rate: 1, per: 10, burst: 1, scheduler: testScheduler }))).toBe('a 9ms b 9ms c 19ms d|');
+        expectObservable(source.pipe(rateLimit({ rate: 1, per: 10, burst: 1, scheduler: testScheduler() }))).toBe('a 9ms b 9ms c 19ms d|');
       });
     });
 
     it('makes a value that arrives while others wait go after them, even when a token is due at that moment', () => {
-      testScheduler.run(({ cold, expectObservable }) => {
+      testScheduler().run(({ cold, expectObservable }) => {
         // c arrives at frame 10, the moment b's token refills.
         const source = cold('(ab) 6ms c|');
-        expectObservable(source.pipe(rateLimit({ rate: 1, per: 10, burst: 1, scheduler: testScheduler }))).toBe('a 9ms b 9ms (c|)');
+        expectObservable(source.pipe(rateLimit({ rate: 1, per: 10, burst: 1, scheduler: testScheduler() }))).toBe('a 9ms b 9ms (c|)');
       });
     });
 
     it('refills continuously: a partly refilled bucket waits only for the rest', () => {
-      testScheduler.run(({ cold, expectObservable }) => {
+      testScheduler().run(({ cold, expectObservable }) => {
         const source = cold('a 3ms b|');
-        expectObservable(source.pipe(rateLimit({ rate: 1, per: 10, burst: 1, scheduler: testScheduler }))).toBe('a 9ms (b|)');
+        expectObservable(source.pipe(rateLimit({ rate: 1, per: 10, burst: 1, scheduler: testScheduler() }))).toBe('a 9ms (b|)');
       });
     });
 
     it('defaults burst to rate and the scheduler to asyncScheduler (virtual inside TestScheduler.run)', () => {
-      testScheduler.run(({ cold, expectObservable }) => {
+      testScheduler().run(({ cold, expectObservable }) => {
         const source = cold('(abcd|)');
         expectObservable(source.pipe(rateLimit({ rate: 2, per: 10 }))).toBe('(ab) 1ms c 4ms (d|)');
       });
@@ -63,16 +60,16 @@ describe('rateLimit', () => {
 
   describe('completion, errors and unsubscription', () => {
     it('completes only after the waiting values are released', () => {
-      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
         const source = cold('(abc|)');
-        expectObservable(source.pipe(rateLimit({ rate: 1, per: 5, burst: 1, scheduler: testScheduler }))).toBe('a 4ms b 4ms (c|)');
+        expectObservable(source.pipe(rateLimit({ rate: 1, per: 5, burst: 1, scheduler: testScheduler() }))).toBe('a 4ms b 4ms (c|)');
         expectSubscriptions(source.subscriptions).toBe('(^!)');
       });
     });
 
     it('passes a source error through at once and discards the waiting values', () => {
-      const controller = createRateLimitController({ rate: 1, per: 10, burst: 1, scheduler: testScheduler });
-      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const controller = createRateLimitController({ rate: 1, per: 10, burst: 1, scheduler: testScheduler() });
+      testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
         const source = cold('(abc) 1ms #');
         expectObservable(source.pipe(rateLimit({ controller }))).toBe('a 5ms #');
         expectSubscriptions(source.subscriptions).toBe('^-----!');
@@ -100,9 +97,9 @@ describe('rateLimit', () => {
     });
 
     it('unsubscribes from the source and discards waiting values on an unsubscription marble', () => {
-      testScheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
+      testScheduler().run(({ hot, expectObservable, expectSubscriptions }) => {
         const source = hot('(abcdef)');
-        expectObservable(source.pipe(rateLimit({ rate: 1, per: 10, burst: 1, scheduler: testScheduler })), '^-----------!').toBe(
+        expectObservable(source.pipe(rateLimit({ rate: 1, per: 10, burst: 1, scheduler: testScheduler() })), '^-----------!').toBe(
           'a 9ms b----',
         );
         expectSubscriptions(source.subscriptions).toBe('^-----------!');
@@ -110,9 +107,9 @@ describe('rateLimit', () => {
     });
 
     it('errors when the key function throws, leaving nothing behind', () => {
-      const controller = createRateLimitController({ rate: 1, per: 10, burst: 1, scheduler: testScheduler });
+      const controller = createRateLimitController({ rate: 1, per: 10, burst: 1, scheduler: testScheduler() });
       const boom = new Error('no key');
-      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
         const source = cold('a-b-c-d|');
         const key = (v: string): string => {
           if (v === 'c') throw boom;
@@ -177,10 +174,10 @@ describe('rateLimit', () => {
   describe('keys', () => {
     it('keeps one bucket and one line per key: order per key, no key waits for another', () => {
       const values = { w: { k: 'a', n: 1 }, x: { k: 'a', n: 2 }, y: { k: 'b', n: 1 }, z: { k: 'b', n: 2 }, q: { k: 'c', n: 1 } };
-      testScheduler.run(({ cold, expectObservable }) => {
+      testScheduler().run(({ cold, expectObservable }) => {
         // q (key c) arrives at 10, as the second values of a and b get their tokens.
         const source = cold('(wxyz) 4ms q 9ms |', values);
-        const result = source.pipe(rateLimit({ rate: 1, per: 10, burst: 1, key: (v) => v.k, scheduler: testScheduler }));
+        const result = source.pipe(rateLimit({ rate: 1, per: 10, burst: 1, key: (v) => v.k, scheduler: testScheduler() }));
         expectObservable(result).toBe('(wy) 6ms (qxz) 5ms |', values);
       });
     });
@@ -239,9 +236,9 @@ describe('rateLimit', () => {
 
   describe('pauseFor', () => {
     it('holds every value while the controller is paused, then goes on at the rate', () => {
-      const controller = createRateLimitController({ rate: 1, per: 10, burst: 1, scheduler: testScheduler });
-      testScheduler.run(({ cold, expectObservable }) => {
-        testScheduler.schedule(() => controller.pauseFor(30), 5);
+      const controller = createRateLimitController({ rate: 1, per: 10, burst: 1, scheduler: testScheduler() });
+      testScheduler().run(({ cold, expectObservable }) => {
+        testScheduler().schedule(() => controller.pauseFor(30), 5);
         const source = cold('(abc|)');
         expectObservable(source.pipe(rateLimit({ controller }))).toBe('a 34ms b 9ms (c|)');
       });
@@ -249,9 +246,9 @@ describe('rateLimit', () => {
     });
 
     it('pauses only one key when given one', () => {
-      const controller = createRateLimitController({ rate: 1, per: 10, burst: 1, scheduler: testScheduler });
+      const controller = createRateLimitController({ rate: 1, per: 10, burst: 1, scheduler: testScheduler() });
       const values = { a: 'a', b: 'b' };
-      testScheduler.run(({ cold, expectObservable }) => {
+      testScheduler().run(({ cold, expectObservable }) => {
         controller.pauseFor(50, 'a');
         const source = cold('(ab) 6ms b|', values);
         expectObservable(source.pipe(rateLimit({ controller, key: (v) => v }))).toBe('b 9ms b 39ms (a|)', values);
@@ -259,8 +256,8 @@ describe('rateLimit', () => {
     });
 
     it('is remembered by the controller for later subscriptions (e.g. after retry)', () => {
-      const controller = createRateLimitController({ rate: 1, per: 10, burst: 5, scheduler: testScheduler });
-      testScheduler.run(({ cold, expectObservable }) => {
+      const controller = createRateLimitController({ rate: 1, per: 10, burst: 5, scheduler: testScheduler() });
+      testScheduler().run(({ cold, expectObservable }) => {
         controller.pauseFor(20);
         const source = cold('(ab|)');
         expectObservable(source.pipe(rateLimit({ controller })), '---^').toBe('20ms (ab|)');
@@ -276,8 +273,8 @@ describe('rateLimit', () => {
 
   describe('shared controller', () => {
     it('gives the tokens of values whose subscriber unsubscribed to the others', () => {
-      const controller = createRateLimitController({ rate: 1, per: 10, burst: 1, scheduler: testScheduler });
-      testScheduler.run(({ cold, expectObservable }) => {
+      const controller = createRateLimitController({ rate: 1, per: 10, burst: 1, scheduler: testScheduler() });
+      testScheduler().run(({ cold, expectObservable }) => {
         const first = cold('(abc)');
         const second = cold('x|');
         expectObservable(first.pipe(rateLimit({ controller })), '^----!').toBe('a----');
@@ -288,24 +285,24 @@ describe('rateLimit', () => {
     });
 
     it('serves the subscriptions sharing a budget in arrival order', () => {
-      const controller = createRateLimitController({ rate: 1, per: 10, burst: 1, scheduler: testScheduler });
-      testScheduler.run(({ cold, expectObservable }) => {
+      const controller = createRateLimitController({ rate: 1, per: 10, burst: 1, scheduler: testScheduler() });
+      testScheduler().run(({ cold, expectObservable }) => {
         expectObservable(cold('(ab|)').pipe(rateLimit({ controller }))).toBe('a 9ms (b|)');
         expectObservable(cold('(xy|)').pipe(rateLimit({ controller }))).toBe('20ms x 9ms (y|)');
       });
     });
 
     it('does not hand a fresh burst to a new subscription', () => {
-      const controller = createRateLimitController({ rate: 1, per: 10, burst: 2, scheduler: testScheduler });
-      testScheduler.run(({ cold, expectObservable }) => {
+      const controller = createRateLimitController({ rate: 1, per: 10, burst: 2, scheduler: testScheduler() });
+      testScheduler().run(({ cold, expectObservable }) => {
         expectObservable(cold('(ab|)').pipe(rateLimit({ controller }))).toBe('(ab|)');
         expectObservable(cold('(cd|)').pipe(rateLimit({ controller })), '-^').toBe('- 9ms c 9ms (d|)');
       });
     });
 
     it('keeps separate budgets for separate subscriptions without a controller', () => {
-      testScheduler.run(({ cold, expectObservable }) => {
-        const limited = cold('(ab|)').pipe(rateLimit({ rate: 1, per: 10, burst: 2, scheduler: testScheduler }));
+      testScheduler().run(({ cold, expectObservable }) => {
+        const limited = cold('(ab|)').pipe(rateLimit({ rate: 1, per: 10, burst: 2, scheduler: testScheduler() }));
         expectObservable(limited).toBe('(ab|)');
         expectObservable(limited).toBe('(ab|)');
       });
@@ -330,10 +327,10 @@ describe('rateLimit', () => {
   describe("overflow: 'drop'", () => {
     it('drops the values that find no token and reports them with when to retry', () => {
       const drops: Array<[string, RateLimitDrop]> = [];
-      testScheduler.run(({ cold, expectObservable }) => {
+      testScheduler().run(({ cold, expectObservable }) => {
         const source = cold('(abcd) 4ms e|');
         const result = source.pipe(
-          rateLimit({ rate: 1, per: 10, burst: 2, overflow: 'drop', onDrop: (v, d) => drops.push([v, d]), scheduler: testScheduler }),
+          rateLimit({ rate: 1, per: 10, burst: 2, overflow: 'drop', onDrop: (v, d) => drops.push([v, d]), scheduler: testScheduler() }),
         );
         expectObservable(result).toBe('(ab) 6ms e|');
       });
@@ -366,9 +363,9 @@ describe('rateLimit', () => {
     });
 
     it('does not jump ahead of values waiting in a shared line', () => {
-      const controller = createRateLimitController({ rate: 1, per: 10, burst: 1, scheduler: testScheduler });
+      const controller = createRateLimitController({ rate: 1, per: 10, burst: 1, scheduler: testScheduler() });
       const drops: number[] = [];
-      testScheduler.run(({ cold, expectObservable }) => {
+      testScheduler().run(({ cold, expectObservable }) => {
         expectObservable(cold('(abc|)').pipe(rateLimit({ controller }))).toBe('a 9ms b 9ms (c|)');
         const dropping = rateLimit<string>({ controller, overflow: 'drop', onDrop: (_, d) => drops.push(d.retryAfterMs) });
         expectObservable(cold('x|').pipe(dropping)).toBe('-|');
@@ -378,15 +375,15 @@ describe('rateLimit', () => {
     });
 
     it('completes at once when the source completes', () => {
-      testScheduler.run(({ cold, expectObservable }) => {
+      testScheduler().run(({ cold, expectObservable }) => {
         const source = cold('(abc|)');
-        expectObservable(source.pipe(rateLimit({ rate: 1, per: 10, burst: 1, overflow: 'drop', scheduler: testScheduler }))).toBe('(a|)');
+        expectObservable(source.pipe(rateLimit({ rate: 1, per: 10, burst: 1, overflow: 'drop', scheduler: testScheduler() }))).toBe('(a|)');
       });
     });
 
     it('errors the output when onDrop throws', () => {
       const boom = new Error('onDrop failed');
-      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
         const source = cold('(abc|)');
         const result = source.pipe(
           rateLimit({
@@ -394,7 +391,7 @@ describe('rateLimit', () => {
             per: 10,
             burst: 1,
             overflow: 'drop',
-            scheduler: testScheduler,
+            scheduler: testScheduler(),
             onDrop: () => {
               throw boom;
             },
@@ -422,8 +419,8 @@ describe('rateLimit', () => {
     });
 
     it('exposes the budget on the controller', () => {
-      const controller = createRateLimitController({ rate: 10, per: 1000, scheduler: testScheduler });
-      expect([controller.rate, controller.per, controller.burst, controller.scheduler]).toEqual([10, 1000, 10, testScheduler]);
+      const controller = createRateLimitController({ rate: 10, per: 1000, scheduler: testScheduler() });
+      expect([controller.rate, controller.per, controller.burst, controller.scheduler]).toEqual([10, 1000, 10, testScheduler()]);
       expect(controller.stats()).toEqual(EMPTY_STATS);
     });
   });

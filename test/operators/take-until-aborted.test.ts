@@ -1,24 +1,20 @@
 import { Observable, Subject, take } from 'rxjs';
-import type { TestScheduler } from 'rxjs/testing';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { takeUntilAborted } from '../../operators/take-until-aborted.js';
 import { abortListenerCount } from '../support/abort-listener-count.js';
 import { endlessSource } from '../support/endless-source.js';
-import { createTestScheduler } from '../support/test-scheduler.js';
+import { useTestScheduler } from '../support/test-scheduler.js';
 
 
 describe('takeUntilAborted', () => {
-  let testScheduler: TestScheduler;
-  beforeEach(() => {
-    testScheduler = createTestScheduler();
-  });
+  const testScheduler = useTestScheduler();
 
   it('mirrors the source until the signal aborts, then errors with signal.reason', () => {
     const ctrl = new AbortController();
     const reason = new Error('cancelled');
-    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-a--b--c--|');
-      testScheduler.schedule(() => ctrl.abort(reason), 5);
+      testScheduler().schedule(() => ctrl.abort(reason), 5);
       expectObservable(source.pipe(takeUntilAborted(ctrl.signal))).toBe('-a--b#', undefined, reason);
       expectSubscriptions(source.subscriptions).toBe('^----!');
     });
@@ -27,9 +23,9 @@ describe('takeUntilAborted', () => {
 
   it("completes instead of erroring with { onAbort: 'complete' }", () => {
     const ctrl = new AbortController();
-    testScheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
+    testScheduler().run(({ hot, expectObservable, expectSubscriptions }) => {
       const source = hot('-a--b--c--|');
-      testScheduler.schedule(() => ctrl.abort(), 5);
+      testScheduler().schedule(() => ctrl.abort(), 5);
       expectObservable(source.pipe(takeUntilAborted(ctrl.signal, { onAbort: 'complete' }))).toBe('-a--b|');
       expectSubscriptions(source.subscriptions).toBe('^----!');
     });
@@ -39,7 +35,7 @@ describe('takeUntilAborted', () => {
   it('errors at once without subscribing to the source when the signal is already aborted', () => {
     const ctrl = new AbortController();
     ctrl.abort('too late');
-    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-a-|');
       expectObservable(source.pipe(takeUntilAborted(ctrl.signal))).toBe('#', undefined, 'too late');
       expectSubscriptions(source.subscriptions).toBe([]);
@@ -50,7 +46,7 @@ describe('takeUntilAborted', () => {
   it('completes at once, without subscribing, when already aborted and onAbort is complete', () => {
     const ctrl = new AbortController();
     ctrl.abort();
-    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-a-|');
       expectObservable(source.pipe(takeUntilAborted(ctrl.signal, { onAbort: 'complete' }))).toBe('|');
       expectSubscriptions(source.subscriptions).toBe([]);
@@ -58,7 +54,7 @@ describe('takeUntilAborted', () => {
   });
 
   it('mirrors the source unchanged when there is no signal', () => {
-    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-a-b-#');
       const result = source.pipe(takeUntilAborted(undefined));
       expect(result).toBe(source);
@@ -69,11 +65,11 @@ describe('takeUntilAborted', () => {
 
   it('removes its abort listener when the source completes, errors or is unsubscribed', () => {
     const ctrl = new AbortController();
-    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const completing = cold('-a|');
       const failing = cold('--#');
       const endless = cold('-a-a-a-a-a-');
-      testScheduler.schedule(() => expect(abortListenerCount(ctrl.signal)).toBe(1), 1);
+      testScheduler().schedule(() => expect(abortListenerCount(ctrl.signal)).toBe(1), 1);
       expectObservable(completing.pipe(takeUntilAborted(ctrl.signal))).toBe('-a|');
       expectObservable(failing.pipe(takeUntilAborted(ctrl.signal))).toBe('--#');
       expectObservable(endless.pipe(takeUntilAborted(ctrl.signal)), '^---!').toBe('-a-a-');

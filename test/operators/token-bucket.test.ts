@@ -1,21 +1,17 @@
 import { asyncScheduler } from 'rxjs';
-import type { TestScheduler } from 'rxjs/testing';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTokenBucket } from '../../operators/token-bucket.js';
-import { createTestScheduler } from '../support/test-scheduler.js';
+import { useTestScheduler } from '../support/test-scheduler.js';
 
 describe('createTokenBucket', () => {
   // The bucket only reads scheduler.now(): moving `frame` is moving the clock.
-  let clock: TestScheduler;
+  const clock = useTestScheduler();
   const at = (frame: number): void => {
-    clock.frame = frame;
+    clock().frame = frame;
   };
-  beforeEach(() => {
-    clock = createTestScheduler();
-  });
 
   it('starts full and hands out up to burst tokens at once', () => {
-    const bucket = createTokenBucket({ rate: 1, per: 10, burst: 3, scheduler: clock });
+    const bucket = createTokenBucket({ rate: 1, per: 10, burst: 3, scheduler: clock() });
     expect(bucket.tokens).toBe(3);
     expect(bucket.full).toBe(true);
     expect([bucket.tryTake(), bucket.tryTake(), bucket.tryTake()]).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
@@ -25,7 +21,7 @@ describe('createTokenBucket', () => {
   });
 
   it('refills at rate per `per` ms, lazily, and answers how long until the next token', () => {
-    const bucket = createTokenBucket({ rate: 1, per: 10, burst: 2, scheduler: clock });
+    const bucket = createTokenBucket({ rate: 1, per: 10, burst: 2, scheduler: clock() });
     const log: unknown[] = [];
     const take = (frame: number): void => {
       at(frame);
@@ -35,11 +31,11 @@ describe('createTokenBucket', () => {
     [0, 0, 0, 10, 12, 30, 30, 30].forEach(take);
     expect(log).toEqual(['0:ok', '0:ok', '0:10', '10:ok', '12:8', '30:ok', '30:ok', '30:10']);
     // Nothing was scheduled: the refill is computed from now(), not by a timer.
-    expect(clock.actions).toHaveLength(0);
+    expect(clock().actions).toHaveLength(0);
   });
 
   it('never holds more than burst tokens however long it idles', () => {
-    const bucket = createTokenBucket({ rate: 5, per: 1, burst: 4, scheduler: clock });
+    const bucket = createTokenBucket({ rate: 5, per: 1, burst: 4, scheduler: clock() });
     bucket.tryTake(4);
     at(1_000_000);
     expect(bucket.tokens).toBe(4);
@@ -47,7 +43,7 @@ describe('createTokenBucket', () => {
   });
 
   it('takes n tokens at once, or none', () => {
-    const bucket = createTokenBucket({ rate: 2, per: 10, burst: 5, scheduler: clock });
+    const bucket = createTokenBucket({ rate: 2, per: 10, burst: 5, scheduler: clock() });
     expect(bucket.tryTake(4)).toEqual({ ok: true });
     expect(bucket.tryTake(3)).toEqual({ ok: false, retryAfterMs: 10 }); // 1 left, 2 more at 2 per 10 ms
     expect(bucket.tokens).toBe(1);
@@ -58,7 +54,7 @@ describe('createTokenBucket', () => {
 
   it('keeps the long-run rate exact with fractional rates, rounding waits up to whole ms', () => {
     // 3 tokens per 10 ms: one every 3.33 ms. A consumer that always comes back after retryAfterMs.
-    const bucket = createTokenBucket({ rate: 3, per: 10, burst: 2, scheduler: clock });
+    const bucket = createTokenBucket({ rate: 3, per: 10, burst: 2, scheduler: clock() });
     let granted = 0;
     let frame = 0;
     while (frame <= 1000) {
@@ -77,7 +73,7 @@ describe('createTokenBucket', () => {
   });
 
   it('answers msUntil(n) without taking anything', () => {
-    const bucket = createTokenBucket({ rate: 1, per: 10, burst: 2, scheduler: clock });
+    const bucket = createTokenBucket({ rate: 1, per: 10, burst: 2, scheduler: clock() });
     expect(bucket.msUntil()).toBe(0);
     bucket.tryTake(2);
     expect(bucket.msUntil()).toBe(10);
@@ -88,7 +84,7 @@ describe('createTokenBucket', () => {
   });
 
   it('hands out no token while paused, then whatever refilled meanwhile', () => {
-    const bucket = createTokenBucket({ rate: 1, per: 10, burst: 2, scheduler: clock });
+    const bucket = createTokenBucket({ rate: 1, per: 10, burst: 2, scheduler: clock() });
     bucket.tryTake(2);
     at(5);
     bucket.pauseFor(100); // a server said Retry-After: 100 ms
@@ -105,24 +101,24 @@ describe('createTokenBucket', () => {
   });
 
   it('waits for both the pause and the refill when tokens are short at the end of the pause', () => {
-    const bucket = createTokenBucket({ rate: 1, per: 100, burst: 1, scheduler: clock });
+    const bucket = createTokenBucket({ rate: 1, per: 100, burst: 1, scheduler: clock() });
     bucket.tryTake();
     bucket.pauseFor(30);
     expect(bucket.tryTake()).toEqual({ ok: false, retryAfterMs: 100 });
   });
 
   it('never shortens a longer pause, and pauseFor(0) does nothing', () => {
-    const bucket = createTokenBucket({ rate: 1, per: 10, scheduler: clock });
+    const bucket = createTokenBucket({ rate: 1, per: 10, scheduler: clock() });
     bucket.pauseFor(50);
     bucket.pauseFor(10);
     expect(bucket.pausedUntil).toBe(50);
-    const fresh = createTokenBucket({ rate: 1, per: 10, scheduler: clock });
+    const fresh = createTokenBucket({ rate: 1, per: 10, scheduler: clock() });
     fresh.pauseFor(0);
     expect(fresh.tryTake()).toEqual({ ok: true });
   });
 
   it('pauses until an absolute scheduler time with pauseUntil', () => {
-    const bucket = createTokenBucket({ rate: 1, per: 10, scheduler: clock });
+    const bucket = createTokenBucket({ rate: 1, per: 10, scheduler: clock() });
     bucket.pauseUntil(40);
     at(39);
     expect(bucket.tryTake()).toEqual({ ok: false, retryAfterMs: 1 });
@@ -130,7 +126,7 @@ describe('createTokenBucket', () => {
     expect(bucket.tryTake()).toEqual({ ok: true });
   });
 
-  it('defaults burst to rate rounded down (at least 1) and the clock to asyncScheduler', () => {
+  it('defaults burst to rate rounded down (at least 1) and the clock() to asyncScheduler', () => {
     expect(createTokenBucket({ rate: 10, per: 1000 }).burst).toBe(10);
     expect(createTokenBucket({ rate: 2.7, per: 1000 }).burst).toBe(2);
     expect(createTokenBucket({ rate: 0.5, per: 1000 }).burst).toBe(1);
@@ -152,7 +148,7 @@ describe('createTokenBucket', () => {
     expect(() => createTokenBucket({ rate: 1, per: 10, burst: 0 })).toThrow(RangeError);
     expect(() => createTokenBucket({ rate: 1, per: 10, scheduler: {} as never })).toThrow(TypeError);
     expect(() => createTokenBucket(undefined as never)).toThrow(TypeError);
-    const bucket = createTokenBucket({ rate: 1, per: 10, burst: 3, scheduler: clock });
+    const bucket = createTokenBucket({ rate: 1, per: 10, burst: 3, scheduler: clock() });
     expect(() => bucket.tryTake(4)).toThrow(/burst \(3\)/);
     expect(() => bucket.tryTake(0)).toThrow(RangeError);
     expect(() => bucket.tryTake(1.5)).toThrow(RangeError);

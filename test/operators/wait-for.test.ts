@@ -1,12 +1,11 @@
 import { filter, range, Subject, take, tap, type Observable } from 'rxjs';
-import type { TestScheduler } from 'rxjs/testing';
-import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { waitFor } from '../../operators/wait-for.js';
 import { WaitTimeoutError } from '../../src/errors.js';
 import { abortListenerCount } from '../support/abort-listener-count.js';
 import { CountingScheduler, TIMER_LIMIT } from '../support/counting-scheduler.js';
 import { endlessSource } from '../support/endless-source.js';
-import { createTestScheduler } from '../support/test-scheduler.js';
+import { createTestScheduler, useTestScheduler } from '../support/test-scheduler.js';
 
 
 interface Response {
@@ -15,10 +14,7 @@ interface Response {
 }
 
 describe('waitFor (operator)', () => {
-  let testScheduler: TestScheduler;
-  beforeEach(() => {
-    testScheduler = createTestScheduler();
-  });
+  const testScheduler = useTestScheduler();
 
   const values: Record<string, Response> = {
     a: { url: '/api/users', status: 500 },
@@ -27,7 +23,7 @@ describe('waitFor (operator)', () => {
   };
 
   it('emits the first matching value, completes and unsubscribes from the source', () => {
-    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-a-c-b-b-|', values);
       expectObservable(source.pipe(waitFor({ url: '/api/users', status: 200 }))).toBe('-----(b|)', values);
       expectSubscriptions(source.subscriptions).toBe('^----!');
@@ -35,9 +31,9 @@ describe('waitFor (operator)', () => {
   });
 
   it("errors with WaitTimeoutError (name 'TimeoutError') when nothing matches in time", () => {
-    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-a-a-a-a-a-b-|', values);
-      const result = source.pipe(waitFor({ status: 200 }, { timeout: 7, scheduler: testScheduler }));
+      const result = source.pipe(waitFor({ status: 200 }, { timeout: 7, scheduler: testScheduler() }));
       expectObservable(result).toBe('-------#', undefined, expect.any(WaitTimeoutError));
       expectSubscriptions(source.subscriptions).toBe('^------!');
     });
@@ -45,9 +41,9 @@ describe('waitFor (operator)', () => {
 
   it('says in the timeout error what it waited for and how long', () => {
     const errors: unknown[] = [];
-    testScheduler.run(({ cold }) => {
+    testScheduler().run(({ cold }) => {
       cold('-a-', values)
-        .pipe(waitFor({ status: 201 }, { timeout: 50, scheduler: testScheduler }))
+        .pipe(waitFor({ status: 201 }, { timeout: 50, scheduler: testScheduler() }))
         .subscribe({ error: (e: unknown) => errors.push(e) });
     });
     expect(errors).toHaveLength(1);
@@ -60,7 +56,7 @@ describe('waitFor (operator)', () => {
   });
 
   it('uses the default asyncScheduler, which runs on virtual time inside TestScheduler.run', () => {
-    testScheduler.run(({ cold, expectObservable }) => {
+    testScheduler().run(({ cold, expectObservable }) => {
       const source = cold('----b-|', values);
       expectObservable(source.pipe(waitFor({ status: 200 }, { timeout: 3 }))).toBe('---#', undefined, expect.any(WaitTimeoutError));
       expectObservable(source.pipe(waitFor({ status: 200 }, { timeout: 5 }))).toBe('----(b|)', values);
@@ -68,9 +64,9 @@ describe('waitFor (operator)', () => {
   });
 
   it('completes without a value when the source completes first', () => {
-    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-a-|', values);
-      expectObservable(source.pipe(waitFor({ status: 200 }, { timeout: 10, scheduler: testScheduler }))).toBe('---|');
+      expectObservable(source.pipe(waitFor({ status: 200 }, { timeout: 10, scheduler: testScheduler() }))).toBe('---|');
       expectSubscriptions(source.subscriptions).toBe('^--!');
     });
   });
@@ -78,10 +74,10 @@ describe('waitFor (operator)', () => {
   it('errors with signal.reason when the signal aborts while waiting', () => {
     const ctrl = new AbortController();
     const reason = new Error('page closed');
-    testScheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
+    testScheduler().run(({ hot, expectObservable, expectSubscriptions }) => {
       const source = hot('-a-a-a-b-|', values);
-      testScheduler.schedule(() => ctrl.abort(reason), 4);
-      const result = source.pipe(waitFor({ status: 200 }, { timeout: 100, signal: ctrl.signal, scheduler: testScheduler }));
+      testScheduler().schedule(() => ctrl.abort(reason), 4);
+      const result = source.pipe(waitFor({ status: 200 }, { timeout: 100, signal: ctrl.signal, scheduler: testScheduler() }));
       expectObservable(result).toBe('----#', undefined, reason);
       expectSubscriptions(source.subscriptions).toBe('^---!');
     });
@@ -91,9 +87,9 @@ describe('waitFor (operator)', () => {
   it('errors with signal.reason at once, without subscribing to the source, when aborted before subscribing', () => {
     const ctrl = new AbortController();
     ctrl.abort(new DOMException('stop', 'AbortError'));
-    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('b|', values);
-      const result = source.pipe(waitFor({ status: 200 }, { timeout: 10, signal: ctrl.signal, scheduler: testScheduler }));
+      const result = source.pipe(waitFor({ status: 200 }, { timeout: 10, signal: ctrl.signal, scheduler: testScheduler() }));
       expectObservable(result).toBe('#', undefined, ctrl.signal.reason);
       expectSubscriptions(source.subscriptions).toBe([]);
     });
@@ -124,12 +120,12 @@ describe('waitFor (operator)', () => {
   });
 
   it('times each waiter out at its own deadline, however they were subscribed', () => {
-    testScheduler.run(({ hot, expectObservable }) => {
+    testScheduler().run(({ hot, expectObservable }) => {
       const source = hot('-a-a-a-a-a-a-a-a-a-a-', values);
       const err = expect.any(WaitTimeoutError);
-      expectObservable(source.pipe(waitFor({ status: 200 }, { timeout: 12, scheduler: testScheduler }))).toBe('------------#', undefined, err);
-      expectObservable(source.pipe(waitFor({ status: 200 }, { timeout: 4, scheduler: testScheduler })), '--^').toBe('------#', undefined, err);
-      expectObservable(source.pipe(waitFor({ status: 200 }, { timeout: 4, scheduler: testScheduler }))).toBe('----#', undefined, err);
+      expectObservable(source.pipe(waitFor({ status: 200 }, { timeout: 12, scheduler: testScheduler() }))).toBe('------------#', undefined, err);
+      expectObservable(source.pipe(waitFor({ status: 200 }, { timeout: 4, scheduler: testScheduler() })), '--^').toBe('------#', undefined, err);
+      expectObservable(source.pipe(waitFor({ status: 200 }, { timeout: 4, scheduler: testScheduler() }))).toBe('----#', undefined, err);
     });
   });
 
@@ -170,7 +166,7 @@ describe('waitFor (operator)', () => {
   });
 
   it('passes (value, index) to a predicate matcher and matches anything without a matcher', () => {
-    testScheduler.run(({ cold, expectObservable }) => {
+    testScheduler().run(({ cold, expectObservable }) => {
       const source = cold('-a-b-c-|', values);
       expectObservable(source.pipe(waitFor<Response>((_, index) => index === 2))).toBe('-----(c|)', values);
       expectObservable(source.pipe(waitFor())).toBe('-(a|)', values);
@@ -180,7 +176,7 @@ describe('waitFor (operator)', () => {
 
   it('errors with the error of a matcher that throws', () => {
     const boom = new Error('bad matcher');
-    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+    testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-a-b-|', values);
       const result = source.pipe(
         waitFor<Response>(() => {
@@ -194,15 +190,15 @@ describe('waitFor (operator)', () => {
 
   it('builds the timeout error with timeoutError when given', () => {
     class Late extends Error {}
-    testScheduler.run(({ cold, expectObservable }) => {
+    testScheduler().run(({ cold, expectObservable }) => {
       const source = cold('-----b|', values);
-      const result = source.pipe(waitFor({ status: 200 }, { timeout: 2, scheduler: testScheduler, timeoutError: (ms) => new Late(`${ms}`) }));
+      const result = source.pipe(waitFor({ status: 200 }, { timeout: 2, scheduler: testScheduler(), timeoutError: (ms) => new Late(`${ms}`) }));
       expectObservable(result).toBe('--#', undefined, new Late('2'));
     });
   });
 
   it('takes the value type from the source and checks the matcher against it', () => {
-    const source$ = testScheduler.createColdObservable<Response>('-');
+    const source$ = testScheduler().createColdObservable<Response>('-');
     expectTypeOf(source$.pipe(waitFor({ status: 200 }))).toEqualTypeOf<Observable<Response>>();
     expectTypeOf(source$.pipe(waitFor({ url: /users/ }, { timeout: 5 }))).toEqualTypeOf<Observable<Response>>();
     // @ts-expect-error no such field
@@ -212,7 +208,7 @@ describe('waitFor (operator)', () => {
   it('stops a synchronous source right after its match, as filter → take(1) does', () => {
     const pulledByWaitFor: number[] = [];
     const pulledByFilter: number[] = [];
-    testScheduler.run(({ expectObservable }) => {
+    testScheduler().run(({ expectObservable }) => {
       const source = (pulled: number[]) => range(0, 10).pipe(tap((v) => pulled.push(v)));
       expectObservable(source(pulledByWaitFor).pipe(waitFor<number>((v) => v === 2))).toBe('(c|)', { c: 2 });
       expectObservable(source(pulledByFilter).pipe(filter((v) => v === 2), take(1))).toBe('(c|)', { c: 2 });
