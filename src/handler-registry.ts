@@ -34,7 +34,7 @@ export type KeyFn = (payload: unknown, event: BusEvent) => string | number;
 export class HandlerEntry implements HeapEntry {
   // Pool scheduling: position among handlers with a runnable job, ordered by
   // the sequence number of that job.
-  due = 0;
+  rank = 0;
   seq = 0;
   slot = -1;
   /** Jobs of this handler running now. */

@@ -46,7 +46,7 @@ export interface ContextScope {
 
 /** The jobs of one handler (or of one key of a keyed handler) that run in order. */
 export class Lane implements HeapEntry {
-  due = 0;
+  rank = 0;
   seq = 0;
   slot = -1;
   head: Job | undefined;
@@ -116,7 +116,7 @@ class JobContext implements CancellableContext {
  * only for such jobs, so a handler without one pays nothing for the feature.
  */
 class JobDeadline implements DeadlineTarget {
-  due = 0;
+  rank = 0;
   seq = 0;
   slot = -1;
   /** Set when the deadline passed: the failure the job ends with, whatever it returns later. */
@@ -362,7 +362,7 @@ export class HandlerPool {
       const handler = lane.handler;
       if (lane.slot >= 0) handler.lanes.remove(lane);
       if (lane.size > 0 && lane.running < lane.limit) {
-        lane.due = lane.head!.seq;
+        lane.rank = lane.head!.seq;
         handler.lanes.push(lane);
       }
       this.#releaseLane(lane);
@@ -526,7 +526,7 @@ export class HandlerPool {
     this.#queue.push(job);
     // A newer job never becomes a lane's head unless the lane was empty.
     if (lane.size === 1 && lane.running < lane.limit) {
-      lane.due = job.seq;
+      lane.rank = job.seq;
       handler.lanes.push(lane);
       this.#refresh(handler);
     }
@@ -544,7 +544,7 @@ export class HandlerPool {
     if (lane.slot >= 0) {
       handler.lanes.remove(lane);
       if (lane.size > 0) {
-        lane.due = lane.head!.seq;
+        lane.rank = lane.head!.seq;
         handler.lanes.push(lane);
       }
     }
@@ -565,13 +565,13 @@ export class HandlerPool {
       return;
     }
     if (handler.slot >= 0) {
-      if (handler.due !== top.due) {
-        handler.due = top.due;
+      if (handler.rank !== top.rank) {
+        handler.rank = top.rank;
         this.#ready.update(handler);
       }
       return;
     }
-    handler.due = top.due;
+    handler.rank = top.rank;
     this.#ready.push(handler);
   }
 
@@ -585,9 +585,9 @@ export class HandlerPool {
     this.running++;
     job.assigned = true;
     // Job sequence numbers are unique, so lanes (and handlers) never tie on
-    // `due` and re-sifting in place orders them as a remove + push would.
+    // `rank` and re-sifting in place orders them as a remove + push would.
     if (lane.size > 0 && lane.running < lane.limit) {
-      lane.due = lane.head!.seq;
+      lane.rank = lane.head!.seq;
       handler.lanes.update(lane);
     } else {
       handler.lanes.remove(lane);
@@ -610,7 +610,7 @@ export class HandlerPool {
     handler.running--;
     this.running--;
     if (lane.size > 0 && lane.slot < 0 && lane.running < lane.limit) {
-      lane.due = lane.head!.seq;
+      lane.rank = lane.head!.seq;
       handler.lanes.push(lane);
     }
     this.#releaseLane(lane);
