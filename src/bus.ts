@@ -36,13 +36,13 @@ import { BusClosedError, HandlerError, QueueFullError, SettleTimeoutError } from
 import { ErrorReporter } from './error-reporter.js';
 import type { BusEvent, EventMap, ReplyPayload } from './event-map.js';
 import { EventStreams } from './event-streams.js';
-import { HandlerEntry, HandlerRegistry, type HandlerFn, type KeyFn } from './handler-registry.js';
+import { HandlerEntry, HandlerRegistry, type KeyFn } from './handler-registry.js';
 import { SettleTracker } from './settle-tracker.js';
 import type { Matcher } from './matcher.js';
 import { OVERFLOW_POLICIES, type OverflowPolicy } from './overflow.js';
 import { BusEventIterator, type EventIterator } from './iterate.js';
 import { compilePatterns } from './pattern-list.js';
-import { HandlerPool, type DropReason } from './pool.js';
+import { HandlerPool, type DropReason, type HandlerFn, type PooledHandler } from './pool.js';
 import { RequestRegistry, type Responder } from './request.js';
 import { RingBuffer } from './ring-buffer.js';
 import { Shutdown } from './shutdown.js';
@@ -445,7 +445,7 @@ class EventBus {
     return this.#port;
   }
 
-  #jobDropped(event: BusEvent, handler: HandlerEntry, reason: DropReason): void {
+  #jobDropped(event: BusEvent, handler: PooledHandler, reason: DropReason): void {
     this.#droppedCount++;
     if (this.#deliveries.size > 0) this.#deliveries.jobDropped(event);
     if (handler.responder) this.#requests.dropped(event, reason);
