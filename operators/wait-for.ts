@@ -1,7 +1,7 @@
 import { asyncScheduler, Observable, type MonoTypeOperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 import { WaitTimeoutError } from '../src/errors.js';
 import { compileMatcher, type CompiledMatcher, type Matcher } from '../src/matcher.js';
-import { PendingWait, type WaitSink, type WaitTiming } from '../src/pending-wait.js';
+import { FirstMatchWait, type WaitSink, type WaitTiming } from '../src/first-match-wait.js';
 import { subscribeSource } from '../src/source-subscriber.js';
 import { assertSignal, assertTimeout } from '../src/validate.js';
 
@@ -17,7 +17,7 @@ export interface WaitForOperatorOptions {
   readonly timeoutError?: (timeout: number) => Error;
 }
 
-class SourceWait<T> extends PendingWait<T> {
+class SourceWait<T> extends FirstMatchWait<T> {
   source: Subscription | undefined;
   #index = 0;
 
@@ -56,7 +56,7 @@ class SourceWait<T> extends PendingWait<T> {
  * it has left (even an endless one). An abort is honoured even if another
  * listener stops the signal's `'abort'` event.
  *
- * The stages are fused into one subscriber (see src/pending-wait.ts): same
+ * The stages are fused into one subscriber (see src/first-match-wait.ts): same
  * semantics as the composed operators, a fraction of their memory.
  *
  * ```

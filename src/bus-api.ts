@@ -20,7 +20,7 @@ import type {
   RequestOf,
   RequestType,
 } from './event-map.js';
-import type { HandlerContext } from './handler-registry.js';
+import type { HandlerContext } from './pool.js';
 import type { Matcher } from './matcher.js';
 import type { DropReason } from './pool.js';
 import type { Cursor, WaitForOptions } from './waiter.js';

@@ -3,9 +3,9 @@
  * boundary. Each part has one job:
  * - dispatch.ts: admission and delivery of a published event (and the
  *   re-entrancy model);
- * - pool.ts: the bounded handler pool; backpressure.ts: waiting emitters;
+ * - pool.ts: the bounded handler pool; emitters.ts: waiting emitters;
  * - handler-registry.ts, event-streams.ts, waiter-index.ts: who listens;
- * - request.ts: request/reply; lifecycle.ts: track/settled;
+ * - request.ts: request/reply; settle-tracker.ts: track/settled;
  * - shutdown.ts: close; error-reporter.ts: errors$; stats-feed.ts: stats$.
  *
  * Everything here is private: what a user can reach is the `Bus` interface.
@@ -13,7 +13,7 @@
 import { asyncScheduler, Observable, Subject, type Subscription } from 'rxjs';
 import { addAbortTarget, removeAbortTarget } from './abort-listeners.js';
 import { captureAsyncContext } from './async-context.js';
-import { EmitterQueue } from './backpressure.js';
+import { EmitterQueue } from './emitters.js';
 import type {
   AnyEvents,
   Bus,
@@ -29,20 +29,20 @@ import type {
 } from './bus-api.js';
 import type { IterateOptions } from './iterate.js';
 import { disposableSubscription, type BusSubscription } from './disposable-subscription.js';
-import { functionName } from './describe.js';
+import { functionName } from './render-value.js';
 import { Deliveries, type Delivery } from './delivery.js';
 import { Dispatcher, type Admitted } from './dispatch.js';
 import { BusClosedError, HandlerError, QueueFullError, SettleTimeoutError } from './errors.js';
 import { ErrorReporter } from './error-reporter.js';
 import type { BusEvent, EventMap, ReplyPayload } from './event-map.js';
 import { EventStreams } from './event-streams.js';
-import { HandlerEntry, HandlerRegistry, type HandlerFn, type KeyFn } from './handler-registry.js';
-import { Lifecycle } from './lifecycle.js';
+import { HandlerEntry, HandlerRegistry, type KeyFn } from './handler-registry.js';
+import { SettleTracker } from './settle-tracker.js';
 import type { Matcher } from './matcher.js';
 import { OVERFLOW_POLICIES, type OverflowPolicy } from './overflow.js';
 import { BusEventIterator, type EventIterator } from './iterate.js';
 import { compilePatterns } from './pattern-list.js';
-import { HandlerPool, type DropReason } from './pool.js';
+import { HandlerPool, type DropReason, type HandlerFn, type PooledHandler } from './pool.js';
 import { RequestRegistry, type Responder } from './request.js';
 import { RingBuffer } from './ring-buffer.js';
 import { Shutdown } from './shutdown.js';
@@ -76,7 +76,7 @@ class EventBus {
   readonly #pool: HandlerPool;
   readonly #dispatcher: Dispatcher;
   readonly #emitters: EmitterQueue;
-  readonly #life: Lifecycle;
+  readonly #settling: SettleTracker;
   readonly #requests: RequestRegistry;
   readonly #stats: StatsFeed;
   readonly #deliveries = new Deliveries();
@@ -196,7 +196,7 @@ class EventBus {
       register: (entry, signal) => this.#register(entry, signal),
       nextOrder: () => this.#handlerOrder++,
     });
-    this.#life = new Lifecycle(() => this.#pool.queued > 0 || this.#pool.running > 0 || this.#emitters.size > 0);
+    this.#settling = new SettleTracker(() => this.#pool.queued > 0 || this.#pool.running > 0 || this.#emitters.size > 0);
   }
 
   /** True once `close()` was called: nothing is admitted any more. */
@@ -445,7 +445,7 @@ class EventBus {
     return this.#port;
   }
 
-  #jobDropped(event: BusEvent, handler: HandlerEntry, reason: DropReason): void {
+  #jobDropped(event: BusEvent, handler: PooledHandler, reason: DropReason): void {
     this.#droppedCount++;
     if (this.#deliveries.size > 0) this.#deliveries.jobDropped(event);
     if (handler.responder) this.#requests.dropped(event, reason);
@@ -479,11 +479,11 @@ class EventBus {
   // ---------------------------------------------------------------- lifetime
 
   track<T>(promise?: PromiseLike<T>): (() => void) | Promise<T> {
-    if (arguments.length === 0) return this.#life.track();
+    if (arguments.length === 0) return this.#settling.track();
     if (promise === undefined || thenOf(promise) === undefined) {
       throw new TypeError(`Expected bus.track() to get nothing or a promise, got ${describeArgument(promise)}.`);
     }
-    return this.#life.trackPromise(promise);
+    return this.#settling.trackPromise(promise);
   }
 
   settled(options?: SettledOptions): Promise<void> {
@@ -496,8 +496,8 @@ class EventBus {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (timeout === 0 && signal === undefined) return this.#life.settled();
-    return this.#life.settled({
+    if (timeout === 0 && signal === undefined) return this.#settling.settled();
+    return this.#settling.settled({
       timeout,
       signal,
       scheduler: this.#waiterHost.scheduler,
@@ -507,7 +507,7 @@ class EventBus {
           pending: {
             handlers: [...this.#pool.pending()].map(([handler, counts]) => ({ handler, ...counts })),
             emitters: this.#emitters.size,
-            tracked: this.#life.tracked,
+            tracked: this.#settling.tracked,
             paused: this.#pool.paused,
           },
         }),
@@ -545,7 +545,7 @@ class EventBus {
       waiters: this.#waiters.size,
       subscriptions: this.#streams.size + this.#handlers.size,
       pendingRequests: this.#requests.size,
-      tracked: this.#life.tracked,
+      tracked: this.#settling.tracked,
       emitters: this.#emitters.size,
       paused: this.#pool.paused,
       overdue: this.#pool.overdue,
@@ -629,7 +629,7 @@ class EventBus {
   /** Something counted by stats() changed. */
   #changed(): void {
     this.#stats.changed();
-    this.#life.check();
+    this.#settling.check();
   }
 }
 

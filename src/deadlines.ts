@@ -56,9 +56,10 @@ export class DeadlineQueue {
    */
   add(target: DeadlineTarget, delay: number): void {
     if (delay === Infinity) return;
-    target.due = this.#scheduler.now() + delay;
+    // A deadline ranks by its due time.
+    target.rank = this.#scheduler.now() + delay;
     this.#heap.push(target);
-    if (!this.#firing && target.due < this.#timerDue) this.#arm();
+    if (!this.#firing && target.rank < this.#timerDue) this.#arm();
   }
 
   /** Cancels a deadline; cancels the timer when none is left. */
@@ -74,8 +75,8 @@ export class DeadlineQueue {
     this.#disarm();
     const head = this.#heap.peek();
     if (head === undefined) return;
-    this.#timerDue = head.due;
-    this.#timer = scheduleAfter(this.#scheduler, Math.max(0, head.due - this.#scheduler.now()), this.#onTimer);
+    this.#timerDue = head.rank;
+    this.#timer = scheduleAfter(this.#scheduler, Math.max(0, head.rank - this.#scheduler.now()), this.#onTimer);
   }
 
   #disarm(): void {
@@ -90,7 +91,7 @@ export class DeadlineQueue {
     this.#firing = true;
     try {
       const now = this.#scheduler.now();
-      for (let head = this.#heap.peek(); head !== undefined && head.due <= now; head = this.#heap.peek()) {
+      for (let head = this.#heap.peek(); head !== undefined && head.rank <= now; head = this.#heap.peek()) {
         this.#heap.remove(head);
         head.onDeadline();
       }

@@ -26,7 +26,7 @@ import type { BusEvent } from './event-map.js';
 import type { EventStreams } from './event-streams.js';
 import type { HandlerEntry, HandlerRegistry } from './handler-registry.js';
 import type { OverflowPolicy } from './overflow.js';
-import type { ContextScope, DropReason, HandlerPool } from './pool.js';
+import type { ContextScope, DropReason, HandlerPool, PooledHandler } from './pool.js';
 import type { RingBuffer } from './ring-buffer.js';
 import { describeArgument } from './validate.js';
 import type { WaiterIndex } from './waiter-index.js';
@@ -43,7 +43,7 @@ export interface DispatchHost {
   /** Captures the current async context; undefined when there is none to carry (or the bus opted out). */
   readonly captureContext: (() => ContextScope) | undefined;
   /** A job of `handler` for `event` was dropped: count and report it. */
-  dropped(event: BusEvent, handler: HandlerEntry, reason: DropReason): void;
+  dropped(event: BusEvent, handler: PooledHandler, reason: DropReason): void;
   /** Reports a failure that belongs to no job (a key function threw). */
   fail(error: HandlerError): void;
   /** Something counted by stats() changed. */

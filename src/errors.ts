@@ -8,7 +8,7 @@
  * value must never throw (a Symbol or a revoked Proxy where a string was
  * expected is rendered, not interpolated).
  */
-import { describeCause, safeText } from './describe.js';
+import { describeCause, safeText } from './render-value.js';
 
 /** What a diagnostic message shows of an event that arrived but did not match. */
 export interface NearMiss {

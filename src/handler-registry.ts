@@ -4,47 +4,22 @@
  * handlers changes, so publishing to a type with handlers is one Map lookup.
  */
 import type { BusEvent } from './event-map.js';
-import type { HeapEntry } from './indexed-heap.js';
-import { IndexedHeap } from './indexed-heap.js';
 import type { CompiledPattern } from './pattern.js';
-import type { Lane } from './pool.js';
+import { HandlerSchedule, type HandlerFn, type PooledHandler } from './pool.js';
 import { PatternIndex } from './pattern-index.js';
 import { partsOf } from './pattern-list.js';
-
-/** The per-job context a handler receives as its third argument. */
-export interface HandlerContext {
-  /**
-   * Aborted when the job is cancelled: `close({ drain: false })`, a drain
-   * timeout, the handler's own `timeout` passing (reason: a `JobTimeoutError`),
-   * or (for responders) the request timing out or being aborted.
-   */
-  readonly signal: AbortSignal;
-}
-
-/** A handler function as the pool calls it. */
-export type HandlerFn = (payload: unknown, event: BusEvent, context: HandlerContext) => unknown;
 
 /** A key function for per-key ordering. */
 export type KeyFn = (payload: unknown, event: BusEvent) => string | number;
 
 /**
- * One registered handler: its options, and the pool's bookkeeping for it (it
- * is also the pool's scheduling unit, hence the heap fields).
+ * One registered handler: its options and whether it is still subscribed.
+ * The pool's scheduling state for it is a separate record the entry holds
+ * ({@link HandlerSchedule}), made once here so publishing allocates none.
  */
-export class HandlerEntry implements HeapEntry {
-  // Pool scheduling: position among handlers with a runnable job, ordered by
-  // the sequence number of that job.
-  due = 0;
-  seq = 0;
-  slot = -1;
-  /** Jobs of this handler running now. */
-  running = 0;
-  /** Lanes with a job that may start, ordered by their oldest job. */
-  readonly lanes = new IndexedHeap<Lane>();
-  /** For keyed handlers: the lane of each key with queued or running jobs. */
-  readonly keyLanes: Map<string | number, Lane> | undefined;
-  /** For unkeyed handlers: the one lane. Set by the pool. */
-  lane: Lane | undefined;
+export class HandlerEntry implements PooledHandler {
+  /** The pool's scheduling record for this handler. */
+  readonly schedule: HandlerSchedule;
   /** False once unsubscribed: no new jobs, queued ones are discarded. */
   active = true;
   /** Unsubscribes it (removes it here, its abort listener, its queued jobs); set by the bus. */
@@ -65,7 +40,7 @@ export class HandlerEntry implements HeapEntry {
     /** Per-job timeout in ms; 0 = none. */
     readonly timeout = 0,
   ) {
-    this.keyLanes = key === undefined ? undefined : new Map();
+    this.schedule = new HandlerSchedule(this, key !== undefined);
   }
 }
 

@@ -22,7 +22,7 @@ export {
 export type { BusSubscription } from './disposable-subscription.js';
 export type { EventIterator, IterateOptions } from './iterate.js';
 export type { Delivery } from './delivery.js';
-export type { HandlerContext } from './handler-registry.js';
+export type { HandlerContext } from './pool.js';
 export type { DropReason } from './pool.js';
 export {
   createCoordinator,

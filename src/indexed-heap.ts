@@ -1,13 +1,18 @@
 /**
- * A binary min-heap of timed entries that knows where each entry sits, so an
- * entry can be removed in O(log n) when it is cancelled — the operation that
- * dominates waiter and timer workloads (most timeouts never fire).
+ * A binary min-heap that knows where each entry sits, so an entry can be
+ * removed in O(log n) when it is cancelled — the operation that dominates
+ * waiter and timer workloads (most timeouts never fire). Timers order it by
+ * due time; the handler pool orders its lanes by the sequence number of
+ * their oldest job, so the ordering field has a neutral name.
  */
 
-/** An entry of an {@link IndexedHeap}: ordered by `due`, then by `seq`. */
+/** An entry of an {@link IndexedHeap}: ordered by `rank`, then by `seq`. */
 export interface HeapEntry {
-  /** When it is due (scheduler time, ms). */
-  due: number;
+  /**
+   * What the heap orders by, smallest first: a due time (scheduler ms) for
+   * deadlines and timers, a job sequence number for the pool's lanes.
+   */
+  rank: number;
   /** Insertion order, to break ties first-in-first-out. */
   seq: number;
   /** Position in the heap; -1 when not in one. Maintained by the heap. */
@@ -15,12 +20,12 @@ export interface HeapEntry {
 }
 
 /**
- * A min-heap by `(due, seq)` with O(log n) insert, remove-anywhere and pop.
+ * A min-heap by `(rank, seq)` with O(log n) insert, remove-anywhere and pop.
  *
  * @example
  * ```ts
  * const heap = new IndexedHeap<HeapEntry>();
- * const entry = { due: 10, seq: 0, slot: -1 };
+ * const entry = { rank: 10, seq: 0, slot: -1 };
  * heap.push(entry);
  * heap.remove(entry); // entry.slot === -1 again
  * ```
@@ -33,7 +38,7 @@ export class IndexedHeap<T extends HeapEntry> {
     return this.#items.length;
   }
 
-  /** The entry due first, without removing it. */
+  /** The entry with the smallest rank, without removing it. */
   peek(): T | undefined {
     return this.#items[0];
   }
@@ -46,7 +51,7 @@ export class IndexedHeap<T extends HeapEntry> {
     this.#up(entry.slot);
   }
 
-  /** Removes and returns the entry due first. */
+  /** Removes and returns the entry with the smallest rank. */
   pop(): T | undefined {
     const top = this.#items[0];
     if (top !== undefined) this.remove(top);
@@ -54,7 +59,7 @@ export class IndexedHeap<T extends HeapEntry> {
   }
 
   /**
-   * Moves an entry to its place after its `due` changed, keeping its `seq`:
+   * Moves an entry to its place after its `rank` changed, keeping its `seq`:
    * one sift instead of a remove and a push.
    */
   update(entry: T): void {
@@ -79,7 +84,7 @@ export class IndexedHeap<T extends HeapEntry> {
   }
 
   #less(a: T, b: T): boolean {
-    return a.due < b.due || (a.due === b.due && a.seq < b.seq);
+    return a.rank < b.rank || (a.rank === b.rank && a.seq < b.seq);
   }
 
   #up(i: number): void {

@@ -17,7 +17,7 @@
  * tells the waiter index which field, if any, is pinned to an exact primitive
  * value (see waiter-index.ts).
  */
-import { describeValue, functionName } from './describe.js';
+import { describeValue, functionName } from './render-value.js';
 import { isRegExp } from './realm.js';
 import { thenOf } from './thenable.js';
 

@@ -40,7 +40,7 @@ export interface PendingTiming {
  */
 export abstract class Pending implements DeadlineTarget, AbortTarget {
   // DeadlineTarget fields, maintained by the deadline queue.
-  due = 0;
+  rank = 0;
   seq = 0;
   slot = -1;
   /** True once settled (or disposed): later outcomes are ignored. */

@@ -31,7 +31,6 @@ import type { SchedulerLike } from 'rxjs';
 import { deadlinesOf, type DeadlineQueue, type DeadlineTarget } from './deadlines.js';
 import { HandlerError, JobTimeoutError } from './errors.js';
 import type { BusEvent } from './event-map.js';
-import type { HandlerContext, HandlerEntry } from './handler-registry.js';
 import { IndexedHeap, type HeapEntry } from './indexed-heap.js';
 import { LinkedList } from './linked-list.js';
 import { thenOf, type ThenMethod } from './thenable.js';
@@ -44,9 +43,76 @@ export interface ContextScope {
   runInAsyncScope<R>(fn: (...args: never[]) => R, thisArg: unknown, ...args: unknown[]): R;
 }
 
+/** The per-job context a handler receives as its third argument. */
+export interface HandlerContext {
+  /**
+   * Aborted when the job is cancelled: `close({ drain: false })`, a drain
+   * timeout, the handler's own `timeout` passing (reason: a `JobTimeoutError`),
+   * or (for responders) the request timing out or being aborted.
+   */
+  readonly signal: AbortSignal;
+}
+
+/** A handler function as the pool calls it. */
+export type HandlerFn = (payload: unknown, event: BusEvent, context: HandlerContext) => unknown;
+
+/**
+ * What the pool reads of a handler: the registry's `HandlerEntry` is one.
+ * Declared here, so that the pool depends on no registry: the entry holds
+ * its {@link HandlerSchedule}, and the pool reaches the handler back through it.
+ */
+export interface PooledHandler {
+  readonly fn: HandlerFn;
+  /** A name for error messages: the function's name, if any. */
+  readonly name: string | undefined;
+  /** Max jobs of this handler running at once. */
+  readonly concurrency: number;
+  /** Per-job timeout in ms; 0 = none. */
+  readonly timeout: number;
+  /** False once unsubscribed: its jobs are no longer given a slot. */
+  readonly active: boolean;
+  /** True for request responders: the bus answers the request of a dropped job. */
+  readonly responder: boolean;
+  /** The pool's scheduling state for this handler. */
+  readonly schedule: HandlerSchedule;
+}
+
+/**
+ * The pool's scheduling record of one handler: its place among handlers
+ * with a runnable job (a heap entry ranked by the sequence number of that
+ * job), its running count and its lanes. Created with the handler, once, so
+ * that admitting a job allocates nothing for it.
+ *
+ * @example
+ * ```ts
+ * const schedule = new HandlerSchedule(handler, handler.key !== undefined);
+ * schedule.lanes.peek(); // the lane whose oldest job may start first
+ * ```
+ */
+export class HandlerSchedule implements HeapEntry {
+  rank = 0;
+  seq = 0;
+  slot = -1;
+  /** Jobs of this handler holding a slot now. */
+  running = 0;
+  /** Lanes with a job that may start, ordered by their oldest job. */
+  readonly lanes = new IndexedHeap<Lane>();
+  /** For keyed handlers: the lane of each key with queued or running jobs. */
+  readonly keyLanes: Map<string | number, Lane> | undefined;
+  /** For unkeyed handlers: the one lane, made on its first job. */
+  lane: Lane | undefined;
+
+  constructor(
+    readonly handler: PooledHandler,
+    keyed: boolean,
+  ) {
+    this.keyLanes = keyed ? new Map() : undefined;
+  }
+}
+
 /** The jobs of one handler (or of one key of a keyed handler) that run in order. */
 export class Lane implements HeapEntry {
-  due = 0;
+  rank = 0;
   seq = 0;
   slot = -1;
   head: Job | undefined;
@@ -55,7 +121,7 @@ export class Lane implements HeapEntry {
   running = 0;
 
   constructor(
-    readonly handler: HandlerEntry,
+    readonly handler: PooledHandler,
     /** How many of this lane's jobs may run at once: 1 for a key, the handler's cap otherwise. */
     readonly limit: number,
     readonly key: string | number | undefined,
@@ -116,7 +182,7 @@ class JobContext implements CancellableContext {
  * only for such jobs, so a handler without one pays nothing for the feature.
  */
 class JobDeadline implements DeadlineTarget {
-  due = 0;
+  rank = 0;
   seq = 0;
   slot = -1;
   /** Set when the deadline passed: the failure the job ends with, whatever it returns later. */
@@ -151,7 +217,7 @@ export class Job {
   ) {}
 
   /** The handler to call (a getter, not a field: the lane knows it, and 8 bytes per queued job add up). */
-  get handler(): HandlerEntry {
+  get handler(): PooledHandler {
     return this.lane.handler;
   }
 
@@ -201,7 +267,7 @@ export class HandlerPool {
 
   readonly #events: PoolEvents;
   /** Handlers with a job allowed to start, by that job's sequence number. */
-  readonly #ready = new IndexedHeap<HandlerEntry>();
+  readonly #ready = new IndexedHeap<HandlerSchedule>();
   /** Queued jobs in arrival order (the `'drop-oldest'` victim is the head). */
   readonly #queue = new LinkedList<Job>();
   /** Jobs running now, in the order they were called. */
@@ -251,14 +317,15 @@ export class HandlerPool {
    * the handler is keyed, are in `keys` at the same index; without `keys`
    * the answer is an upper bound.
    */
-  queueSlotsNeeded(handlers: readonly HandlerEntry[], keys: ReadonlyArray<string | number | undefined> | undefined): number {
+  queueSlotsNeeded(handlers: readonly PooledHandler[], keys: ReadonlyArray<string | number | undefined> | undefined): number {
     // Slots are assigned eagerly, so a ready job means no slot is free; the
     // check keeps a newcomer from overtaking it all the same.
     let free = this.#ready.size > 0 || this.paused ? 0 : this.concurrency - this.running;
     let needed = 0;
     for (let i = 0; i < handlers.length; i++) {
-      const h = handlers[i]!;
-      let startsNow = free > 0 && h.running < h.concurrency;
+      const handler = handlers[i]!;
+      const h = handler.schedule;
+      let startsNow = free > 0 && h.running < handler.concurrency;
       if (startsNow && h.keyLanes !== undefined) {
         // Without keys (an upper bound, for a waiting producer: no key
         // function runs), a keyed job starts now only when no key is busy.
@@ -279,7 +346,7 @@ export class HandlerPool {
    */
   admit(
     event: BusEvent,
-    handlers: readonly HandlerEntry[],
+    handlers: readonly PooledHandler[],
     keys: ReadonlyArray<string | number | undefined> | undefined,
     scope: ContextScope | undefined,
   ): void {
@@ -299,9 +366,10 @@ export class HandlerPool {
   }
 
   /** Discards every job of a handler that has not started (it was unsubscribed). */
-  discard(handler: HandlerEntry, reason: DropReason): void {
-    this.#ready.remove(handler);
-    const lanes = handler.keyLanes !== undefined ? [...handler.keyLanes.values()] : handler.lane ? [handler.lane] : [];
+  discard(handler: PooledHandler, reason: DropReason): void {
+    const schedule = handler.schedule;
+    this.#ready.remove(schedule);
+    const lanes = schedule.keyLanes !== undefined ? [...schedule.keyLanes.values()] : schedule.lane ? [schedule.lane] : [];
     const dropped: Job[] = [];
     for (const lane of lanes) {
       while (lane.size > 0) {
@@ -359,14 +427,14 @@ export class HandlerPool {
       lane.head = head;
       lane.tail = tail;
       lane.size = size;
-      const handler = lane.handler;
-      if (lane.slot >= 0) handler.lanes.remove(lane);
+      const schedule = lane.handler.schedule;
+      if (lane.slot >= 0) schedule.lanes.remove(lane);
       if (lane.size > 0 && lane.running < lane.limit) {
-        lane.due = lane.head!.seq;
-        handler.lanes.push(lane);
+        lane.rank = lane.head!.seq;
+        schedule.lanes.push(lane);
       }
       this.#releaseLane(lane);
-      this.#refresh(handler);
+      this.#refresh(schedule);
     }
     for (const job of victims) this.#events.dropped(job, 'cleared');
     this.pump();
@@ -482,23 +550,24 @@ export class HandlerPool {
   /** Moves queued jobs into free slots, oldest first. No user code runs. */
   #assign(): void {
     while (this.running < this.concurrency && !this.paused) {
-      const handler = this.#ready.peek();
-      if (handler === undefined) break;
-      this.#assignNext(handler);
+      const schedule = this.#ready.peek();
+      if (schedule === undefined) break;
+      this.#assignNext(schedule);
     }
   }
 
-  #enqueue(event: BusEvent, handler: HandlerEntry, key: string | number | undefined, scope: ContextScope | undefined): void {
+  #enqueue(event: BusEvent, handler: PooledHandler, key: string | number | undefined, scope: ContextScope | undefined): void {
+    const schedule = handler.schedule;
     let lane: Lane;
-    if (handler.keyLanes !== undefined) {
-      let keyed = handler.keyLanes.get(key!);
+    if (schedule.keyLanes !== undefined) {
+      let keyed = schedule.keyLanes.get(key!);
       if (keyed === undefined) {
         keyed = new Lane(handler, 1, key);
-        handler.keyLanes.set(key!, keyed);
+        schedule.keyLanes.set(key!, keyed);
       }
       lane = keyed;
     } else {
-      lane = handler.lane ??= new Lane(handler, Infinity, undefined);
+      lane = schedule.lane ??= new Lane(handler, Infinity, undefined);
     }
     const job = new Job(this.#seq++, event, lane, scope);
     // The common case: nothing is waiting to start, the pool is not paused, a
@@ -510,12 +579,12 @@ export class HandlerPool {
       this.#ready.size === 0 &&
       !this.paused &&
       this.running < this.concurrency &&
-      handler.running < handler.concurrency &&
+      schedule.running < handler.concurrency &&
       lane.size === 0 &&
       lane.running < lane.limit
     ) {
       lane.running++;
-      handler.running++;
+      schedule.running++;
       this.running++;
       job.assigned = true;
       this.#starting.push(job);
@@ -526,73 +595,74 @@ export class HandlerPool {
     this.#queue.push(job);
     // A newer job never becomes a lane's head unless the lane was empty.
     if (lane.size === 1 && lane.running < lane.limit) {
-      lane.due = job.seq;
-      handler.lanes.push(lane);
-      this.#refresh(handler);
+      lane.rank = job.seq;
+      schedule.lanes.push(lane);
+      this.#refresh(schedule);
     }
   }
 
   /** Takes a queued job out of its lane and the arrival list, keeping the heaps right. */
   #removeQueued(job: Job): void {
     const lane = job.lane;
-    const handler = job.handler;
+    const schedule = lane.handler.schedule;
     // Queued jobs leave in lane order except for discard/evict, which also take the head.
     if (lane.head !== job) throw new Error('rxbus internal error: a queued job left its lane out of order.');
     lane.shift();
     this.queued--;
     this.#queue.remove(job);
     if (lane.slot >= 0) {
-      handler.lanes.remove(lane);
+      schedule.lanes.remove(lane);
       if (lane.size > 0) {
-        lane.due = lane.head!.seq;
-        handler.lanes.push(lane);
+        lane.rank = lane.head!.seq;
+        schedule.lanes.push(lane);
       }
     }
     this.#releaseLane(lane);
-    this.#refresh(handler);
+    this.#refresh(schedule);
   }
 
   /** A key's bookkeeping is freed when its last job ends. */
   #releaseLane(lane: Lane): void {
-    if (lane.key !== undefined && lane.size === 0 && lane.running === 0) lane.handler.keyLanes!.delete(lane.key);
+    if (lane.key !== undefined && lane.size === 0 && lane.running === 0) lane.handler.schedule.keyLanes!.delete(lane.key);
   }
 
   /** Puts the handler in the ready heap at the right place, or takes it out. */
-  #refresh(handler: HandlerEntry): void {
-    const top = handler.lanes.peek();
-    if (top === undefined || handler.running >= handler.concurrency || !handler.active) {
-      this.#ready.remove(handler);
+  #refresh(schedule: HandlerSchedule): void {
+    const top = schedule.lanes.peek();
+    const handler = schedule.handler;
+    if (top === undefined || schedule.running >= handler.concurrency || !handler.active) {
+      this.#ready.remove(schedule);
       return;
     }
-    if (handler.slot >= 0) {
-      if (handler.due !== top.due) {
-        handler.due = top.due;
-        this.#ready.update(handler);
+    if (schedule.slot >= 0) {
+      if (schedule.rank !== top.rank) {
+        schedule.rank = top.rank;
+        this.#ready.update(schedule);
       }
       return;
     }
-    handler.due = top.due;
-    this.#ready.push(handler);
+    schedule.rank = top.rank;
+    this.#ready.push(schedule);
   }
 
-  #assignNext(handler: HandlerEntry): void {
-    const lane = handler.lanes.peek()!;
+  #assignNext(schedule: HandlerSchedule): void {
+    const lane = schedule.lanes.peek()!;
     const job = lane.shift();
     this.queued--;
     this.#queue.remove(job);
     lane.running++;
-    handler.running++;
+    schedule.running++;
     this.running++;
     job.assigned = true;
     // Job sequence numbers are unique, so lanes (and handlers) never tie on
-    // `due` and re-sifting in place orders them as a remove + push would.
+    // `rank` and re-sifting in place orders them as a remove + push would.
     if (lane.size > 0 && lane.running < lane.limit) {
-      lane.due = lane.head!.seq;
-      handler.lanes.update(lane);
+      lane.rank = lane.head!.seq;
+      schedule.lanes.update(lane);
     } else {
-      handler.lanes.remove(lane);
+      schedule.lanes.remove(lane);
     }
-    this.#refresh(handler);
+    this.#refresh(schedule);
     this.#starting.push(job);
   }
 
@@ -605,16 +675,16 @@ export class HandlerPool {
 
   #freeSlot(job: Job): void {
     const lane = job.lane;
-    const handler = job.handler;
+    const schedule = lane.handler.schedule;
     lane.running--;
-    handler.running--;
+    schedule.running--;
     this.running--;
     if (lane.size > 0 && lane.slot < 0 && lane.running < lane.limit) {
-      lane.due = lane.head!.seq;
-      handler.lanes.push(lane);
+      lane.rank = lane.head!.seq;
+      schedule.lanes.push(lane);
     }
     this.#releaseLane(lane);
-    this.#refresh(handler);
+    this.#refresh(schedule);
   }
 
   #call(job: Job): void {

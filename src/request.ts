@@ -11,10 +11,10 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { BusClosedError, DuplicateResponderError, NoResponderError, QueueFullError, RequestTimeoutError } from './errors.js';
 import type { BusEvent, ReplyPayload } from './event-map.js';
-import { HandlerEntry, type HandlerContext, type HandlerFn } from './handler-registry.js';
+import { HandlerEntry } from './handler-registry.js';
 import { compilePattern } from './pattern.js';
 import { Pending, type PendingTiming } from './pending.js';
-import type { CancellableContext, DropReason } from './pool.js';
+import type { CancellableContext, DropReason, HandlerContext, HandlerFn } from './pool.js';
 import { adopt, thenOf, type ThenMethod } from './thenable.js';
 import { assertCount, assertEventType, assertSignal, assertTimeout, describeArgument } from './validate.js';
 

@@ -74,7 +74,7 @@ export class Shutdown extends Pending {
     const { timeout } = request;
     if (timeout === 0 || timeout === Infinity) return;
     const deadlines = deadlinesOf(this.host.scheduler);
-    if (this.slot >= 0 && this.due <= this.host.scheduler.now() + timeout) return;
+    if (this.slot >= 0 && this.rank <= this.host.scheduler.now() + timeout) return;
     deadlines.remove(this);
     this.#timeout = timeout;
     deadlines.add(this, timeout);

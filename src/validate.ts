@@ -122,17 +122,20 @@ export function assertPositiveNumber(value: unknown, what: string): asserts valu
 
 /**
  * Asserts a duration in ms: a finite number ≥ 0 (unlike {@link assertTimeout},
- * `Infinity` is refused: a pause must end).
+ * `Infinity` is refused: a pause must end), and at least `min` when given
+ * (a RangeError naming the minimum).
  *
  * @example
  * ```ts
  * assertDuration(30_000, 'ms'); // ok
+ * assertDuration(50, 'ackWait', 100); // RangeError: Expected 'ackWait' to be at least 100 ms, got 50.
  * ```
  */
-export function assertDuration(value: unknown, what: string): asserts value is number {
+export function assertDuration(value: unknown, what: string, min = 0): asserts value is number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new (typeof value === 'number' ? RangeError : TypeError)(`Expected '${what}' to be a finite number of ms ≥ 0, got ${describeArgument(value)}.`);
   }
+  if (value < min) throw new RangeError(`Expected '${what}' to be at least ${min} ms, got ${value}.`);
 }
 
 /**

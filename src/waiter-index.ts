@@ -137,7 +137,7 @@ class Bucket {
  * The field could not be read: the index cannot tell which of its waiters
  * are candidates, so all of them are, as if there were no index. Each runs
  * its full matcher, which reads the field again: those that reach it reject
- * with what it throws (PendingWait.offer), those that stop at an earlier
+ * with what it throws (FirstMatchWait.offer), those that stop at an earlier
  * field do not, exactly as unindexed matchers behave. Maps and Sets tolerate
  * the deletions of settling waiters during the walk, and waiters added
  * meanwhile are skipped by their `after`.

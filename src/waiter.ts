@@ -3,20 +3,20 @@
  * matches, with a timeout and an AbortSignal, leaving nothing behind.
  *
  * A waiter is the `waitFor` operator's pipeline — `filter(matcher) → take(1)
- * → timeout({ first })` with `takeUntil(abort$)`, fused in {@link PendingWait}
+ * → timeout({ first })` with `takeUntil(abort$)`, fused in {@link FirstMatchWait}
  * — fed by the bus's {@link WaiterIndex} instead of the shared Subject, so it
  * is offered only candidate events. Settling, timing out, aborting and
  * unsubscribing all remove it from the index, the deadline queue and the
  * abort listener.
  */
 import { Observable, type SchedulerLike } from 'rxjs';
-import { describeValue } from './describe.js';
+import { describeValue } from './render-value.js';
 import { BusClosedError, HistoryGapError, WaitTimeoutError, type NearMiss } from './errors.js';
 import type { BusEvent } from './event-map.js';
 import { compileMatcher, type CompiledMatcher, type Matcher, type PinnedField } from './matcher.js';
 import type { CompiledPattern } from './pattern.js';
 import { compilePatterns, firstPartMatching, partsOf } from './pattern-list.js';
-import { PendingWait, type WaitSink, type WaitTiming } from './pending-wait.js';
+import { FirstMatchWait, type WaitSink, type WaitTiming } from './first-match-wait.js';
 import { RingBuffer } from './ring-buffer.js';
 import { assertSignal, assertTimeout } from './validate.js';
 import type { IndexedWaiter, WaiterIndex } from './waiter-index.js';
@@ -137,11 +137,11 @@ interface WaitPlan extends WaitTiming {
 
 /**
  * A pending bus waiter: its own index entry, deadline entry and abort target.
- * Its plan is its timing (kept once, by PendingWait), and what the index
+ * Its plan is its timing (kept once, by FirstMatchWait), and what the index
  * reads of it are getters: thousands of these may be pending, and every
  * field is 8 bytes on each of them.
  */
-class BusWaiter extends PendingWait<BusEvent> implements IndexedWaiter {
+class BusWaiter extends FirstMatchWait<BusEvent> implements IndexedWaiter {
   /** The newest event id it has been offered through the history, or that predates it; set as it enters the index. */
   after = 0;
 

@@ -4,7 +4,7 @@ import { VirtualScheduler } from '../src/testing/virtual-scheduler.js';
 import { CountingScheduler, TIMER_LIMIT } from './support/counting-scheduler.js';
 
 function target(log: string[], name: string): DeadlineTarget {
-  return { due: 0, seq: 0, slot: -1, onDeadline: () => log.push(name) };
+  return { rank: 0, seq: 0, slot: -1, onDeadline: () => log.push(name) };
 }
 
 describe('DeadlineQueue', () => {
@@ -66,7 +66,7 @@ describe('DeadlineQueue', () => {
     const victim = target(log, 'victim');
     queue.add(
       {
-        due: 0,
+        rank: 0,
         seq: 0,
         slot: -1,
         onDeadline: () => {

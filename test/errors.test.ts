@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createBus } from 'rxbus';
 import { VirtualScheduler } from 'rxbus/testing';
-import { describeValue } from '../src/describe.js';
+import { describeValue } from '../src/render-value.js';
 import {
   BufferFullError,
   BusClosedError,

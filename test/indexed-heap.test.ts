@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { IndexedHeap, type HeapEntry } from '../src/indexed-heap.js';
 
-const entry = (due: number): HeapEntry & { due: number } => ({ due, seq: 0, slot: -1 });
+const entry = (rank: number): HeapEntry => ({ rank, seq: 0, slot: -1 });
 
 describe('IndexedHeap', () => {
-  it('pops by due time, ties in insertion order', () => {
+  it('pops by rank, ties in insertion order', () => {
     const heap = new IndexedHeap<HeapEntry>();
     const items = [5, 1, 3, 1, 4].map(entry);
     for (const e of items) heap.push(e);
@@ -32,8 +32,8 @@ describe('IndexedHeap', () => {
         expect(victim.slot).toBe(-1);
       } else {
         const top = heap.pop()!;
-        const min = Math.min(...[...live].map((e) => e.due));
-        expect(top.due).toBe(min);
+        const min = Math.min(...[...live].map((e) => e.rank));
+        expect(top.rank).toBe(min);
         live.delete(top);
       }
       expect(heap.size).toBe(live.size);

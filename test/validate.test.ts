@@ -207,6 +207,12 @@ describe('assertDuration', () => {
     for (const value of [0, 1, 1.5, 30_000]) expect(() => assertDuration(value, 'ms')).not.toThrow();
   });
 
+  it('with a minimum, accepts it and above and rejects below with a RangeError naming the minimum', () => {
+    expect(() => assertDuration(100, 'jetstream.ackWait', 100)).not.toThrow();
+    expect(() => assertDuration(99, 'jetstream.ackWait', 100)).toThrow(new RangeError("Expected 'jetstream.ackWait' to be at least 100 ms, got 99."));
+    expect(() => assertDuration(-1, 'jetstream.ackWait', 100)).toThrow(/finite number of ms ≥ 0, got number -1/);
+  });
+
   it('rejects Infinity, negatives and NaN with a RangeError, non-numbers with a TypeError, naming the option and the value', () => {
     const cases: [unknown, string][] = [
       [Infinity, 'number Infinity'],

@@ -3,7 +3,7 @@
  * cannot tell whose lifetime it belongs to, a bus nobody provided, and a
  * waiter abandoned because its component or injector was destroyed.
  */
-import { safeText } from '../describe.js';
+import { safeText } from '../render-value.js';
 import { RxBusError } from '../errors.js';
 
 /**

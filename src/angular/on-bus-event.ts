@@ -10,7 +10,7 @@
 import type { Subscription } from 'rxjs';
 import type { OnOptions } from '../bus-api.js';
 import type { EventMap, EventMatching, KnownPattern, PayloadMatching, PublicEvents } from '../event-map.js';
-import type { HandlerContext } from '../handler-registry.js';
+import type { HandlerContext } from '../pool.js';
 import { scopeOf, whenDestroyed, type LooseBus, type ScopeOptions } from './injection-scope.js';
 import type { RegisteredEvents } from './registered-events.js';
 

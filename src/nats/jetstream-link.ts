@@ -20,6 +20,7 @@ import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Subscription as RxSubscription } from 'rxjs';
 import { BridgeError } from '../errors.js';
+import { redeliveryBackoff } from '../transport/backoff.js';
 import type { BrokerLink, LinkContext } from '../transport/bridge.js';
 import type { Settlement } from '../transport/ingress.js';
 import { PullPacer } from '../transport/pull-pacer.js';
@@ -57,7 +58,7 @@ export function jetStreamSettings(options: Pick<NatsBridgeOptions, 'jetstream'>)
     stream,
     consumer,
     maxDeliver = 5,
-    backoff = (attempt: number) => Math.min(30_000, 1000 * 2 ** (attempt - 1)),
+    backoff = redeliveryBackoff,
     ackWait = 30_000,
     deliverPolicy = 'new',
     inactiveThreshold = 300_000,
@@ -72,8 +73,7 @@ export function jetStreamSettings(options: Pick<NatsBridgeOptions, 'jetstream'>)
   }
   assertCount(maxDeliver, 'jetstream.maxDeliver', 1);
   assertFunction(backoff, 'jetstream.backoff');
-  assertDuration(ackWait, 'jetstream.ackWait');
-  if (ackWait < 100) throw new RangeError(`Expected 'jetstream.ackWait' to be at least 100 ms, got ${ackWait}.`);
+  assertDuration(ackWait, 'jetstream.ackWait', 100);
   assertOneOf(deliverPolicy, 'jetstream.deliverPolicy', ['new', 'all'] as const);
   assertDuration(inactiveThreshold, 'jetstream.inactiveThreshold');
   assertCount(maxOutbox, 'jetstream.maxOutbox', 1);

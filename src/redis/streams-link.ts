@@ -24,6 +24,7 @@
  */
 import type { Subscription } from 'rxjs';
 import { BridgeError } from '../errors.js';
+import { redeliveryBackoff } from '../transport/backoff.js';
 import type { BrokerLink, LinkContext } from '../transport/bridge.js';
 import type { Settlement } from '../transport/ingress.js';
 import { PullPacer } from '../transport/pull-pacer.js';
@@ -66,7 +67,7 @@ export function streamsSettings(options: Pick<RedisBridgeOptions, 'streams' | 'p
     maxLen = 100_000,
     deadLetterMaxLen = 10_000,
     maxAttempts = 5,
-    backoff = (attempt: number) => Math.min(30_000, 1000 * 2 ** (attempt - 1)),
+    backoff = redeliveryBackoff,
     claimAfter = 30_000,
     start = 'new',
     batch = 256,
@@ -80,8 +81,7 @@ export function streamsSettings(options: Pick<RedisBridgeOptions, 'streams' | 'p
   assertCount(deadLetterMaxLen, 'streams.deadLetterMaxLen', 1);
   assertCount(maxAttempts, 'streams.maxAttempts', 1);
   assertFunction(backoff, 'streams.backoff');
-  assertDuration(claimAfter, 'streams.claimAfter');
-  if (claimAfter < 100) throw new RangeError(`Expected 'streams.claimAfter' to be at least 100 ms, got ${claimAfter}.`);
+  assertDuration(claimAfter, 'streams.claimAfter', 100);
   assertOneOf(start, 'streams.start', ['new', 'all'] as const);
   assertCount(batch, 'streams.batch', 1);
   assertCount(block, 'streams.block', 10);

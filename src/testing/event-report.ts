@@ -5,7 +5,7 @@
  * then the events of that pattern that did arrive (near misses), each on one
  * line with a truncated payload, then what else was published meanwhile.
  */
-import { describeValue } from '../describe.js';
+import { describeValue } from '../render-value.js';
 import type { BusEvent } from '../event-map.js';
 import type { CompiledPattern } from '../pattern.js';
 

@@ -18,7 +18,7 @@ interface Scheduled extends HeapEntry {
 }
 
 class VirtualAction<T> extends Subscription implements SchedulerAction<T>, HeapEntry {
-  due = 0;
+  rank = 0;
   seq = 0;
   slot = -1;
   private state: T | undefined;
@@ -103,7 +103,7 @@ export class VirtualScheduler implements SchedulerLike {
    * ```
    */
   get nextDue(): number | undefined {
-    return this.#heap.peek()?.due;
+    return this.#heap.peek()?.rank;
   }
 
   /**
@@ -133,7 +133,7 @@ export class VirtualScheduler implements SchedulerLike {
   advance(ms: number): void {
     if (!(ms >= 0)) throw new RangeError(`advance(ms) needs ms ≥ 0, got ${ms}.`);
     const until = this.#now + ms;
-    for (let next = this.#heap.peek(); next !== undefined && next.due <= until; next = this.#heap.peek()) this.#run(next);
+    for (let next = this.#heap.peek(); next !== undefined && next.rank <= until; next = this.#heap.peek()) this.#run(next);
     this.#now = until;
   }
 
@@ -159,7 +159,7 @@ export class VirtualScheduler implements SchedulerLike {
   /** @internal */
   enqueue(action: Scheduled, delay: number): void {
     this.#heap.remove(action);
-    action.due = this.#now + Math.max(0, delay);
+    action.rank = this.#now + Math.max(0, delay);
     this.#heap.push(action);
   }
 
@@ -170,7 +170,7 @@ export class VirtualScheduler implements SchedulerLike {
 
   #run(action: Scheduled): void {
     this.#heap.remove(action);
-    this.#now = Math.max(this.#now, action.due);
+    this.#now = Math.max(this.#now, action.rank);
     action.run();
     // A one-shot action that did not reschedule itself is finished.
     if (action.slot === -1) action.unsubscribe();

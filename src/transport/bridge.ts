@@ -11,6 +11,7 @@ import type { Bus } from '../bus-api.js';
 import { BridgeError, BusClosedError } from '../errors.js';
 import type { BusEvent, EventMap } from '../event-map.js';
 import { assertCount, describeArgument, optionsOf } from '../validate.js';
+import { doublingDelay, redeliveryBackoff } from './backoff.js';
 import type { Bridge, BridgeOptions, BridgeStats, BridgeStatus } from './bridge-api.js';
 import { BridgeCounters } from './bridge-counters.js';
 import { DuplicateWindow } from './duplicate-window.js';
@@ -133,7 +134,7 @@ export async function openBridge<E extends EventMap>(bus: Bus<E>, input: BridgeO
   const errors$ = new Subject<BridgeError>();
   const eventTopics = new TopicMap(`${prefix}.events`);
   const requestTopics = new TopicMap(`${prefix}.requests`);
-  const backoff = spec.backoff ?? ((attempt: number) => Math.min(30_000, 1000 * 2 ** (attempt - 1)));
+  const backoff = spec.backoff ?? redeliveryBackoff;
   let closing: Promise<void> | undefined;
   let idle: (() => void) | undefined;
   let drained: (() => void) | undefined;
@@ -202,7 +203,7 @@ export async function openBridge<E extends EventMap>(bus: Bus<E>, input: BridgeO
     send: link.send,
     maxOutbox: spec.maxOutbox ?? Infinity,
     retry: spec.guarantee === 'at-least-once',
-    backoff: (attempt) => Math.min(5000, 100 * 2 ** (attempt - 1)),
+    backoff: (attempt) => doublingDelay(attempt, 100, 5000),
     report,
     busClosed: () => void close(),
     drained: () => drained?.(),

@@ -17,7 +17,7 @@
  * may overtake newer ones. At-most-once, a failed send is counted and reported.
  */
 import type { Observable, SchedulerLike, Subscription } from 'rxjs';
-import { describeCause } from '../describe.js';
+import { describeCause } from '../render-value.js';
 import { BridgeError } from '../errors.js';
 import { thenOf } from '../thenable.js';
 import type { BusEvent } from '../event-map.js';

@@ -19,7 +19,7 @@
  */
 import type { Subscription } from 'rxjs';
 import { addAbortTarget, removeAbortTarget, type AbortTarget } from '../abort-listeners.js';
-import { describeCause } from '../describe.js';
+import { describeCause } from '../render-value.js';
 import { BridgeError, BusClosedError, RemoteError, RequestTimeoutError } from '../errors.js';
 import type { RequestOptions } from '../bus-api.js';
 import { assertSignal, assertTimeout, optionsOf } from '../validate.js';

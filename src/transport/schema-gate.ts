@@ -10,7 +10,7 @@
  * Types without a validator pass straight through, with no allocation.
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { describeCause } from '../describe.js';
+import { describeCause } from '../render-value.js';
 import { thenOf } from '../thenable.js';
 
 export type { StandardSchemaV1 } from '@standard-schema/spec';

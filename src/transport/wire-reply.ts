@@ -8,7 +8,7 @@
  * error's name and message cross the wire: the stack stays in the process
  * that threw it, and the caller gets a `RemoteError` carrying both.
  */
-import { describeCause } from '../describe.js';
+import { describeCause } from '../render-value.js';
 import { WIRE_VERSION, parseJson } from './wire-envelope.js';
 
 /** A decoded reply. */

@@ -39,14 +39,14 @@ export type WaitTiming = PendingTiming;
  *
  * @example
  * ```ts
- * class FirstEven extends PendingWait<number> {
+ * class FirstEven extends FirstMatchWait<number> {
  *   protected matches(n: number) { return n % 2 === 0; }
  *   protected detach() {}
  *   protected timeoutError() { return new Error('no even number'); }
  * }
  * ```
  */
-export abstract class PendingWait<T> extends Pending {
+export abstract class FirstMatchWait<T> extends Pending {
   constructor(
     private readonly sink: WaitSink<T>,
     timing: WaitTiming,

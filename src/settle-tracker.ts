@@ -22,13 +22,13 @@ export interface SettleLimits {
  *
  * @example
  * ```ts
- * const life = new Lifecycle(() => pool.queued === 0 && pool.running === 0);
+ * const life = new SettleTracker(() => pool.queued === 0 && pool.running === 0);
  * const release = life.track();
  * release();
  * await life.settled();
  * ```
  */
-export class Lifecycle {
+export class SettleTracker {
   /** Tracked work not yet released. */
   tracked = 0;
   /** Callbacks of pending settled() calls; one that gives up (timeout, abort) takes itself out. */

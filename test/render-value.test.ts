@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { describeValue } from '../src/describe.js';
+import { describeValue } from '../src/render-value.js';
 
 class Order {
   constructor(
@@ -404,7 +404,7 @@ describe('describeValue with hostile values', () => {
 describe('describeValue across realms', () => {
   it('renders a RegExp from a vm context as a RegExp', async () => {
     const { runInNewContext } = await import('node:vm');
-    const { describeValue } = await import('../src/describe.js');
+    const { describeValue } = await import('../src/render-value.js');
     expect(describeValue(runInNewContext('/api\\/users/i'))).toBe('/api\\/users/i');
   });
 });
