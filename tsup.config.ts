@@ -39,7 +39,13 @@ function emitDeclarations(): void {
   const program = ts.createProgram(Object.values(entry), options);
   const { diagnostics } = program.emit();
   if (diagnostics.length > 0) {
-    throw new Error(ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: ts.sys.getCurrentDirectory, getNewLine: () => '\n' }));
+    throw new Error(
+      ts.formatDiagnostics(diagnostics, {
+        getCanonicalFileName: (f) => f,
+        getCurrentDirectory: ts.sys.getCurrentDirectory,
+        getNewLine: () => '\n',
+      }),
+    );
   }
   rmSync('dist/types-cjs', { recursive: true, force: true });
   cpSync('dist/types', 'dist/types-cjs', { recursive: true });

@@ -7,7 +7,13 @@ export { boundedMerge, type BoundedMergeDropReason, type BoundedMergeOptions, ty
 export { fromAbortSignal } from './from-abort-signal.js';
 export { matching } from './matching.js';
 export { ofType, type OfType } from './of-type.js';
-export { rateLimit, type RateLimitBehaviour, type RateLimitOptions, type RateLimitOwnOptions, type RateLimitSharedOptions } from './rate-limit.js';
+export {
+  rateLimit,
+  type RateLimitBehaviour,
+  type RateLimitOptions,
+  type RateLimitOwnOptions,
+  type RateLimitSharedOptions,
+} from './rate-limit.js';
 export {
   createRateLimitController,
   type RateLimitBudget,

@@ -3,11 +3,8 @@ import type { BusEvent, PatternMatches } from '../src/event-map.js';
 import { compilePattern } from '../src/pattern.js';
 
 /** The members of an envelope union whose type matches one of the patterns. */
-export type OfType<V extends BusEvent, P extends string> = V extends BusEvent<infer K>
-  ? true extends PatternMatches<P, K>
-    ? V
-    : never
-  : never;
+export type OfType<V extends BusEvent, P extends string> =
+  V extends BusEvent<infer K> ? (true extends PatternMatches<P, K> ? V : never) : never;
 
 /**
  * Lets through the bus envelopes whose `type` matches one of the patterns (an
@@ -26,9 +23,8 @@ export type OfType<V extends BusEvent, P extends string> = V extends BusEvent<in
  * ```
  */
 export function ofType<V extends BusEvent, P extends string>(...patterns: [P, ...P[]]): OperatorFunction<V, OfType<V, P>> {
-  if (patterns.length === 0) throw new TypeError('ofType() needs at least one pattern, e.g. ofType(\'order.*\').');
+  if (patterns.length === 0) throw new TypeError("ofType() needs at least one pattern, e.g. ofType('order.*').");
   const compiled = patterns.map((p) => compilePattern(p));
-  const test =
-    compiled.length === 1 ? compiled[0]!.test : (type: string) => compiled.some((p) => p.test(type));
+  const test = compiled.length === 1 ? compiled[0]!.test : (type: string) => compiled.some((p) => p.test(type));
   return filter((event: V): event is OfType<V, P> => test(event.type));
 }

@@ -118,7 +118,6 @@ export const NO_KEY: unique symbol = /*#__PURE__*/ Symbol('rateLimit.noKey');
 /** A bucket's key: a `key` function's answer, or {@link NO_KEY}. */
 export type BudgetKey = RateLimitKey | typeof NO_KEY;
 
-
 /**
  * Creates a rate limit budget that several `rateLimit` operators and
  * subscriptions share, and that can be paused: `pauseFor(ms, key?)` obeys a

@@ -32,10 +32,7 @@ export interface TakeUntilAbortedOptions {
  * ctrl.abort();
  * ```
  */
-export function takeUntilAborted<T>(
-  signal: AbortSignal | undefined,
-  options: TakeUntilAbortedOptions = {},
-): MonoTypeOperatorFunction<T> {
+export function takeUntilAborted<T>(signal: AbortSignal | undefined, options: TakeUntilAbortedOptions = {}): MonoTypeOperatorFunction<T> {
   if (signal === undefined) return (source) => source;
   const abort$ = fromAbortSignal(signal);
   const complete = options.onAbort === 'complete';

@@ -78,8 +78,7 @@ export function waitFor<T>(matcher?: NoInfer<Matcher<T, number>>, options: WaitF
   assertTimeout(timeout, 'timeout');
   if (signal !== undefined) assertSignal(signal);
   const compiled = compileMatcher(matcher);
-  const makeError =
-    options.timeoutError ?? ((ms: number) => new WaitTimeoutError({ matcher: compiled.description, timeout: ms }));
+  const makeError = options.timeoutError ?? ((ms: number) => new WaitTimeoutError({ matcher: compiled.description, timeout: ms }));
   const timing: WaitTiming = { timeout, signal, scheduler };
   return (source) =>
     new Observable<T>((subscriber) => {

@@ -50,8 +50,7 @@ const CAPTURE: AddEventListenerOptions = { capture: true };
 function findProofListen(): Listen | null {
   try {
     const events = globalThis.process?.getBuiltinModule?.('node:events') as
-      | { addAbortListener?: (signal: AbortSignal, listener: (event: Event) => void) => unknown }
-      | undefined;
+      { addAbortListener?: (signal: AbortSignal, listener: (event: Event) => void) => unknown } | undefined;
     const addAbortListener = events?.addAbortListener;
     if (typeof addAbortListener !== 'function' || typeof AbortController !== 'function') return null;
     const probe = new AbortController();

@@ -567,4 +567,3 @@ export type EmitArgs<P> = undefined extends P ? [payload?: P, options?: EmitOpti
 
 /** The event map of a bus created without one: any type, unknown payloads. */
 export type AnyEvents = Record<string, unknown>;
-

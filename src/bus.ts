@@ -122,28 +122,33 @@ class EventBus {
     this.#history = new RingBuffer(history);
     this.#errors = new ErrorReporter(onError);
     this.#stats = new StatsFeed(scheduler, statsInterval, () => this.stats());
-    this.#pool = new HandlerPool(concurrency, capacity, {
-      settled: (job, failed, error, timedOut) => {
-        let failure: HandlerError | undefined;
-        if (timedOut) {
-          // Counted and reported when the deadline passed (timedOut below).
-          failure = error as HandlerError;
-        } else if (failed) {
-          failure = new HandlerError({ event: job.event, handler: job.handler.name, cause: error });
+    this.#pool = new HandlerPool(
+      concurrency,
+      capacity,
+      {
+        settled: (job, failed, error, timedOut) => {
+          let failure: HandlerError | undefined;
+          if (timedOut) {
+            // Counted and reported when the deadline passed (timedOut below).
+            failure = error as HandlerError;
+          } else if (failed) {
+            failure = new HandlerError({ event: job.event, handler: job.handler.name, cause: error });
+            this.#fail(failure);
+          } else {
+            this.#delivered++;
+          }
+          if (this.#deliveries.size > 0) this.#deliveries.jobEnded(job.event, failure);
+          this.#poolChanged();
+        },
+        timedOut: (_job, failure) => {
           this.#fail(failure);
-        } else {
-          this.#delivered++;
-        }
-        if (this.#deliveries.size > 0) this.#deliveries.jobEnded(job.event, failure);
-        this.#poolChanged();
+          this.#changed();
+        },
+        dropped: (job, reason) => this.#jobDropped(job.event, job.handler, reason),
+        roomFreed: () => this.#emitters.serve(),
       },
-      timedOut: (_job, failure) => {
-        this.#fail(failure);
-        this.#changed();
-      },
-      dropped: (job, reason) => this.#jobDropped(job.event, job.handler, reason),
-      roomFreed: () => this.#emitters.serve(),
-    }, scheduler);
+      scheduler,
+    );
     const bus = this;
     this.#dispatcher = new Dispatcher({
       handlers: this.#handlers,
@@ -222,7 +227,12 @@ class EventBus {
   }
 
   /** deliver, telling `seen` (a transport) the event before anyone else sees it. */
-  #deliver(type: string, payload: unknown, options: EmitOptions | undefined, seen: ((event: BusEvent) => void) | undefined): Promise<Delivery> {
+  #deliver(
+    type: string,
+    payload: unknown,
+    options: EmitOptions | undefined,
+    seen: ((event: BusEvent) => void) | undefined,
+  ): Promise<Delivery> {
     return new Promise<Delivery>((resolve, reject) => {
       const admitted: Admitted = (event, jobs) => {
         seen?.(event);
@@ -233,7 +243,13 @@ class EventBus {
   }
 
   /** emit and deliver: wait for room (FIFO behind waiting producers), then publish. */
-  #emit(type: string, payload: unknown, options: EmitOptions | undefined, admitted: Admitted | undefined, what: 'emit' | 'deliver'): Promise<void> {
+  #emit(
+    type: string,
+    payload: unknown,
+    options: EmitOptions | undefined,
+    admitted: Admitted | undefined,
+    what: 'emit' | 'deliver',
+  ): Promise<void> {
     try {
       assertPublishable(type);
       const { timeout = 0, signal } = optionsOf(options, what === 'emit' ? 'emit() options' : 'deliver() options');
@@ -315,7 +331,8 @@ class EventBus {
       throw new TypeError(`Expected 'key' to be a function (payload, event) => string | number, got ${describeArgument(key)}.`);
     }
     if (signal !== undefined) assertSignal(signal);
-    if (name !== undefined && typeof name !== 'string') throw new TypeError(`Expected 'name' to be a string, got ${describeArgument(name)}.`);
+    if (name !== undefined && typeof name !== 'string')
+      throw new TypeError(`Expected 'name' to be a string, got ${describeArgument(name)}.`);
     if (this.#closed) throw new BusClosedError(`on('${compiled.source}')`);
     const entry = new HandlerEntry(
       this.#handlerOrder++,
@@ -583,7 +600,10 @@ class EventBus {
       ),
     );
     this.#waiters.failAll(
-      new BusClosedError('keep waiting', 'A waitFor() still pending at close() rejects with this error: await or catch every waitFor(), or abort it with its signal before closing.'),
+      new BusClosedError(
+        'keep waiting',
+        'A waitFor() still pending at close() rejects with this error: await or catch every waitFor(), or abort it with its signal before closing.',
+      ),
     );
     this.#requests.rejectAll(new BusClosedError('wait for a reply'));
     this.#streams.complete();

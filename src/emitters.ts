@@ -167,7 +167,7 @@ export class EmitterQueue {
     const serving = this.#serving;
     this.#serving = true; // settle() must not serve from here
     try {
-      for (let emitter = this.#line.head; emitter !== undefined; ) {
+      for (let emitter = this.#line.head; emitter !== undefined;) {
         const next = emitter.next;
         const error = check(emitter.type);
         if (error !== undefined) {
@@ -185,7 +185,7 @@ export class EmitterQueue {
   /** Rejects every waiting emitter and refuses to serve again (the bus closed). */
   rejectAll(error: unknown): void {
     this.#closed = true;
-    for (let emitter = this.#line.head; emitter !== undefined; ) {
+    for (let emitter = this.#line.head; emitter !== undefined;) {
       const next = emitter.next;
       this.settle(emitter, error);
       emitter = next;

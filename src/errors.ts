@@ -67,12 +67,7 @@ export class WaitTimeoutError extends RxBusError {
   /** Recent events of the pattern that arrived while waiting and did not match, oldest first. */
   readonly nearMisses: readonly NearMiss[];
 
-  constructor(details: {
-    pattern?: string | undefined;
-    matcher: string;
-    timeout: number;
-    nearMisses?: readonly NearMiss[];
-  }) {
+  constructor(details: { pattern?: string | undefined; matcher: string; timeout: number; nearMisses?: readonly NearMiss[] }) {
     const { pattern, matcher, timeout } = details;
     const nearMisses = details.nearMisses ?? [];
     const what = pattern === undefined ? safeText`a value matching ${matcher}` : safeText`'${pattern}' matching ${matcher}`;
@@ -225,7 +220,12 @@ export class JobTimeoutError extends RxBusError {
 /** What a bus still had pending when `settled({ timeout })` gave up. */
 export interface UnsettledWork {
   /** Queued, running and overdue (past their `timeout`) jobs per handler name (`'(anonymous)'` for unnamed ones). */
-  readonly handlers: ReadonlyArray<{ readonly handler: string; readonly queued: number; readonly running: number; readonly overdue: number }>;
+  readonly handlers: ReadonlyArray<{
+    readonly handler: string;
+    readonly queued: number;
+    readonly running: number;
+    readonly overdue: number;
+  }>;
   /** Producers waiting in `emit`/`deliver` for queue room. */
   readonly emitters: number;
   /** Tracked work (`bus.track()`) not yet released. */
@@ -602,13 +602,7 @@ export class HistoryGapError extends RxBusError {
  * - `'connection'`: the connection closed, or the consumer failed.
  */
 export type BridgeErrorReason =
-  | 'invalid-message'
-  | 'schema'
-  | 'handler-failed'
-  | 'undeliverable'
-  | 'send-failed'
-  | 'dropped'
-  | 'connection';
+  'invalid-message' | 'schema' | 'handler-failed' | 'undeliverable' | 'send-failed' | 'dropped' | 'connection';
 
 const BRIDGE_ADVICE: Record<BridgeErrorReason, string> = {
   'invalid-message': 'The message was dropped; find its publisher and make it send rxbus envelopes (docs/distributed.md, "Wire format").',
@@ -617,7 +611,7 @@ const BRIDGE_ADVICE: Record<BridgeErrorReason, string> = {
   undeliverable: "The message was not delivered; make sure the bus is open and its 'capacity'/'concurrency' can hold the event's jobs.",
   'send-failed': 'The event did not leave this process; make the payload JSON-serialisable, or check the connection and permissions.',
   dropped: 'Raise the bridge\'s buffer limits, or slow the producers down (docs/distributed.md, "Backpressure").',
-  connection: "Check the broker; configure the client to reconnect forever (maxReconnectAttempts: -1) so the bridge never gives up.",
+  connection: 'Check the broker; configure the client to reconnect forever (maxReconnectAttempts: -1) so the bridge never gives up.',
 };
 
 /**

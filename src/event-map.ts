@@ -42,9 +42,7 @@ export interface BusEvent<K extends string = string, P = unknown> {
 }
 
 /** The envelope union of the given types: narrowing on `type` narrows `payload`. */
-export type EventOf<E extends EventMap, K extends EventType<E> = EventType<E>> = K extends EventType<E>
-  ? BusEvent<K, E[K]>
-  : never;
+export type EventOf<E extends EventMap, K extends EventType<E> = EventType<E>> = K extends EventType<E> ? BusEvent<K, E[K]> : never;
 
 /**
  * The rest arguments of `publish(type, ...)`: the payload may be left out

@@ -54,8 +54,7 @@ export type ObjectMatcher<T> = { readonly [K in keyof T]?: FieldMatcher<T[K]> };
  * ```
  */
 export type Matcher<T, C = unknown> =
-  | MatchPredicate<T, C>
-  | (unknown extends T ? UnknownMatcher : T extends string ? T | RegExp : T extends object ? ObjectMatcher<T> : T);
+  MatchPredicate<T, C> | (unknown extends T ? UnknownMatcher : T extends string ? T | RegExp : T extends object ? ObjectMatcher<T> : T);
 
 /** A primitive that the waiter index can key on. */
 export type IndexableValue = string | number | boolean | bigint | null;
@@ -140,7 +139,8 @@ const ANY = /*#__PURE__*/ new Compiled({ kind: 'any' }, undefined, undefined);
 export function compileMatcher<T, C = unknown>(matcher: Matcher<T, C> | undefined): CompiledMatcher<T, C> {
   if (matcher === undefined) return ANY as CompiledMatcher<T, C>;
   // A lone predicate is the common case: skip the tree walk.
-  if (typeof matcher === 'function') return new Compiled({ kind: 'predicate', fn: matcher as PredicateFn }, matcher, undefined) as CompiledMatcher<T, C>;
+  if (typeof matcher === 'function')
+    return new Compiled({ kind: 'predicate', fn: matcher as PredicateFn }, matcher, undefined) as CompiledMatcher<T, C>;
   const root = compileNode(matcher, new Set(), []);
   return new Compiled(root, matcher, findPinned(root, [])) as CompiledMatcher<T, C>;
 }

@@ -378,7 +378,7 @@ export class HandlerPool {
         dropped.push(job);
       }
     }
-    for (let job = this.#starting.head; job !== undefined; ) {
+    for (let job = this.#starting.head; job !== undefined;) {
       const next = job.next;
       if (job.handler === handler) {
         this.#unassign(job);
@@ -413,7 +413,7 @@ export class HandlerPool {
       let head: Job | undefined;
       let tail: Job | undefined;
       let size = 0;
-      for (let job = lane.head; job !== undefined; ) {
+      for (let job = lane.head; job !== undefined;) {
         const next: Job | undefined = job.nextInLane;
         job.nextInLane = undefined;
         if (!victims.has(job)) {

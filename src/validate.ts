@@ -32,9 +32,7 @@ export function assertPattern(pattern: unknown, what = 'pattern'): asserts patte
  */
 export function assertEventType(type: unknown): asserts type is string {
   if (typeof type !== 'string' || type.length === 0) {
-    throw new TypeError(
-      `Expected the event type to be a non-empty string such as 'order.created', got ${describeArgument(type)}.`,
-    );
+    throw new TypeError(`Expected the event type to be a non-empty string such as 'order.created', got ${describeArgument(type)}.`);
   }
 }
 
@@ -49,7 +47,9 @@ export function assertEventType(type: unknown): asserts type is string {
  */
 export function assertTimeout(value: unknown, what: string): asserts value is number {
   if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
-    throw new (typeof value === 'number' ? RangeError : TypeError)(`Expected '${what}' to be a number of ms ≥ 0 (0 = no timeout), got ${describeArgument(value)}.`);
+    throw new (typeof value === 'number' ? RangeError : TypeError)(
+      `Expected '${what}' to be a number of ms ≥ 0 (0 = no timeout), got ${describeArgument(value)}.`,
+    );
   }
 }
 
@@ -63,7 +63,9 @@ export function assertTimeout(value: unknown, what: string): asserts value is nu
  */
 export function assertCount(value: unknown, what: string, min: number): asserts value is number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new (typeof value === 'number' ? RangeError : TypeError)(`Expected '${what}' to be an integer ≥ ${min}, got ${describeArgument(value)}.`);
+    throw new (typeof value === 'number' ? RangeError : TypeError)(
+      `Expected '${what}' to be an integer ≥ ${min}, got ${describeArgument(value)}.`,
+    );
   }
 }
 
@@ -116,7 +118,9 @@ export function describeArgument(value: unknown): string {
  */
 export function assertPositiveNumber(value: unknown, what: string): asserts value is number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new (typeof value === 'number' ? RangeError : TypeError)(`Expected '${what}' to be a finite number > 0, got ${describeArgument(value)}.`);
+    throw new (typeof value === 'number' ? RangeError : TypeError)(
+      `Expected '${what}' to be a finite number > 0, got ${describeArgument(value)}.`,
+    );
   }
 }
 
@@ -133,7 +137,9 @@ export function assertPositiveNumber(value: unknown, what: string): asserts valu
  */
 export function assertDuration(value: unknown, what: string, min = 0): asserts value is number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new (typeof value === 'number' ? RangeError : TypeError)(`Expected '${what}' to be a finite number of ms ≥ 0, got ${describeArgument(value)}.`);
+    throw new (typeof value === 'number' ? RangeError : TypeError)(
+      `Expected '${what}' to be a finite number of ms ≥ 0, got ${describeArgument(value)}.`,
+    );
   }
   if (value < min) throw new RangeError(`Expected '${what}' to be at least ${min} ms, got ${value}.`);
 }
@@ -162,9 +168,7 @@ export function assertFunction(value: unknown, what: string): asserts value is (
  */
 export function assertOneOf<const A extends readonly string[]>(value: unknown, what: string, allowed: A): asserts value is A[number] {
   if (typeof value !== 'string' || !allowed.includes(value)) {
-    throw new TypeError(
-      `Expected '${what}' to be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describeArgument(value)}.`,
-    );
+    throw new TypeError(`Expected '${what}' to be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describeArgument(value)}.`);
   }
 }
 

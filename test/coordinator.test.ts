@@ -16,7 +16,6 @@ async function hop(hops: number): Promise<void> {
   for (let i = 0; i < hops; i++) await Promise.resolve();
 }
 
-
 /** Settlement outcome of each promise, in order: 'ok:<value>' or '<ErrorName>'. */
 async function outcomes(promises: readonly Promise<unknown>[]): Promise<string[]> {
   const results = await Promise.allSettled(promises);
@@ -595,7 +594,9 @@ describe('createCoordinator', () => {
         gate.resolve();
         const [first, ...rest] = await outcomes(calls);
         expect(first).toBe('ok:block');
-        expect(rest).toEqual(overflow === 'error' ? ['CommandQueueFullError', 'CommandQueueFullError'] : ['CommandDroppedError', 'CommandDroppedError']);
+        expect(rest).toEqual(
+          overflow === 'error' ? ['CommandQueueFullError', 'CommandQueueFullError'] : ['CommandDroppedError', 'CommandDroppedError'],
+        );
         await expect(coordinator.note('idle')).resolves.toBe('idle');
         expect(ran).toEqual(['block', 'idle']);
         await coordinator.close();

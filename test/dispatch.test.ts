@@ -315,4 +315,3 @@ describe('hostile handler functions', () => {
     expect(errors[0]).toContain('unrenderable');
   });
 });
-

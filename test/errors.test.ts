@@ -167,9 +167,7 @@ describe('NoResponderError', () => {
     expect(err).toBeInstanceOf(RxBusError);
     expect(err).toBeInstanceOf(Error);
     expect(err.type).toBe('user.get');
-    expect(err.message).toBe(
-      "No responder for request 'user.get'. Register one with bus.handle('user.get', ...) before sending requests.",
-    );
+    expect(err.message).toBe("No responder for request 'user.get'. Register one with bus.handle('user.get', ...) before sending requests.");
   });
 });
 
@@ -301,8 +299,16 @@ const hostileCauses: Array<[string, () => unknown, string | RegExp]> = [
   ['a Proxy whose traps throw', () => trapped(), '<unrenderable: Error: getPrototypeOf trap>'],
   ['a revoked Proxy', () => revoked(), REVOKED],
   ['an object whose toString throws', () => ({ toString: fail('toString') }), '{ toString: [Function] }'],
-  ['an object whose message getter throws', () => Object.defineProperty({}, 'message', { get: fail('message'), enumerable: true }), '{ message: <unrenderable: Error: message> }'],
-  ['an Error whose message getter throws', () => Object.defineProperty(new Error('x'), 'message', { get: fail('message') }), 'Error: <unrenderable: Error: message>'],
+  [
+    'an object whose message getter throws',
+    () => Object.defineProperty({}, 'message', { get: fail('message'), enumerable: true }),
+    '{ message: <unrenderable: Error: message> }',
+  ],
+  [
+    'an Error whose message getter throws',
+    () => Object.defineProperty(new Error('x'), 'message', { get: fail('message') }),
+    'Error: <unrenderable: Error: message>',
+  ],
   ['an Error whose name getter throws', () => Object.defineProperty(new Error('db down'), 'name', { get: fail('name') }), 'db down'],
   ['a Symbol', () => Symbol('boom'), 'Symbol(boom)'],
 ];
@@ -333,7 +339,10 @@ describe('errors built from hostile values', () => {
     ['a revoked Proxy', () => revoked()],
   ];
   const builders: Array<[string, (v: never) => Error]> = [
-    ['WaitTimeoutError', (v) => new WaitTimeoutError({ pattern: v, matcher: v, timeout: 5, nearMisses: [{ type: v, summary: v, time: 0 }] })],
+    [
+      'WaitTimeoutError',
+      (v) => new WaitTimeoutError({ pattern: v, matcher: v, timeout: 5, nearMisses: [{ type: v, summary: v, time: 0 }] }),
+    ],
     ['BusClosedError', (v) => new BusClosedError(v)],
     ['QueueFullError', (v) => new QueueFullError({ type: v, capacity: 1, needed: 2 })],
     ['QueueFullError (waited)', (v) => new QueueFullError({ type: v, capacity: 1, needed: 2, waited: 10 })],
@@ -463,13 +472,38 @@ describe('WaitTimeoutError with hostile near misses, through createBus', () => {
     ['a Proxy whose traps throw', () => trapped(), '<unrenderable: Error: getPrototypeOf trap>'],
     ['a revoked Proxy', () => revoked(), new RegExp(`^${REVOKED.source}$`)],
     ['an array with a throwing index getter', list, '[1, <unrenderable: Error: index 1>, 3]'],
-    ['an Error whose message getter throws', () => Object.defineProperty(new Error('x'), 'message', { get: fail('message') }), 'Error: <unrenderable: Error: message>'],
-    ['a Map whose entries throws', () => Object.defineProperty(new Map([['a', 1]]), 'entries', { value: fail('entries') }), "Map(1) { 'a' => 1 }"],
-    ['a Date whose getTime throws', () => Object.defineProperty(new Date(0), 'getTime', { value: fail('getTime') }), '1970-01-01T00:00:00.000Z'],
+    [
+      'an Error whose message getter throws',
+      () => Object.defineProperty(new Error('x'), 'message', { get: fail('message') }),
+      'Error: <unrenderable: Error: message>',
+    ],
+    [
+      'a Map whose entries throws',
+      () => Object.defineProperty(new Map([['a', 1]]), 'entries', { value: fail('entries') }),
+      "Map(1) { 'a' => 1 }",
+    ],
+    [
+      'a Date whose getTime throws',
+      () => Object.defineProperty(new Date(0), 'getTime', { value: fail('getTime') }),
+      '1970-01-01T00:00:00.000Z',
+    ],
     ['a function whose name getter throws', named, '{ onDone: [Function <unrenderable: Error: name>] }'],
-    ['a plain object with a throwing getter', () => ({ a: 1, get b(): never { throw new Error('b'); } }), '{ a: 1, b: <unrenderable: Error: b> }'],
+    [
+      'a plain object with a throwing getter',
+      () => ({
+        a: 1,
+        get b(): never {
+          throw new Error('b');
+        },
+      }),
+      '{ a: 1, b: <unrenderable: Error: b> }',
+    ],
     // Longer than a near miss's 100 characters: cut with …
-    ['a deep cyclic structure', cyclic, /^\{ id: 1, bad: <unrenderable: Error: getPrototypeOf trap>, self: \[Circular\], next: \{ i: 0, next: \{ i…$/],
+    [
+      'a deep cyclic structure',
+      cyclic,
+      /^\{ id: 1, bad: <unrenderable: Error: getPrototypeOf trap>, self: \[Circular\], next: \{ i: 0, next: \{ i…$/,
+    ],
   ];
 
   it.each(payloads)('rejects with its WaitTimeoutError when a near miss is %s', async (_, make, summary) => {

@@ -16,7 +16,7 @@ describe('IndexedHeap', () => {
 
   it('removes any entry and keeps the order of the rest (random model check)', () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const heap = new IndexedHeap<HeapEntry>();
     const live = new Set<HeapEntry>();
     for (let step = 0; step < 5000; step++) {

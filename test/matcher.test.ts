@@ -92,9 +92,12 @@ describe('compileMatcher: predicates', () => {
     });
     expect(() => m.test({ a: 1 }, undefined)).toThrow(boom);
     // An object matcher stops at the first failing field: no later predicate runs.
-    const later = compile({ a: 1, b: () => {
-      throw boom;
-    } });
+    const later = compile({
+      a: 1,
+      b: () => {
+        throw boom;
+      },
+    });
     expect(later.test({ a: 2 }, undefined)).toBe(false);
   });
 
@@ -104,10 +107,12 @@ describe('compileMatcher: predicates', () => {
       calls++;
       return true;
     });
-    compile({ a: () => {
-      calls++;
-      return true;
-    } });
+    compile({
+      a: () => {
+        calls++;
+        return true;
+      },
+    });
     expect(calls).toBe(0);
   });
 });
@@ -129,9 +134,7 @@ describe('compileMatcher: deep-partial objects', () => {
 
   it('matches nested objects partially at every level', () => {
     const m = compile({ req: { headers: { accept: 'json' } }, res: { status: 200 } });
-    expect(
-      m.test({ req: { url: '/a', headers: { accept: 'json', host: 'h' } }, res: { status: 200, body: 1 } }, undefined),
-    ).toBe(true);
+    expect(m.test({ req: { url: '/a', headers: { accept: 'json', host: 'h' } }, res: { status: 200, body: 1 } }, undefined)).toBe(true);
     expect(m.test({ req: { headers: { accept: 'xml' } }, res: { status: 200 } }, undefined)).toBe(false);
     expect(m.test({ req: { headers: null }, res: { status: 200 } }, undefined)).toBe(false);
     expect(m.test({ req: {}, res: { status: 200 } }, undefined)).toBe(false);

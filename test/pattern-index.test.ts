@@ -15,8 +15,14 @@ interface Item {
 
 const segment = fc.constantFrom('a', 'b', 'c', '', '__proto__', 'constructor');
 const patternSegment = fc.oneof(segment, fc.constant('*'), fc.constant('**'));
-const pattern = fc.array(patternSegment, { minLength: 1, maxLength: 5 }).map((s) => s.join('.')).filter((p) => p.length > 0);
-const type = fc.array(segment, { minLength: 1, maxLength: 6 }).map((s) => s.join('.')).filter((t) => t.length > 0);
+const pattern = fc
+  .array(patternSegment, { minLength: 1, maxLength: 5 })
+  .map((s) => s.join('.'))
+  .filter((p) => p.length > 0);
+const type = fc
+  .array(segment, { minLength: 1, maxLength: 6 })
+  .map((s) => s.join('.'))
+  .filter((t) => t.length > 0);
 
 describe('PatternIndex', () => {
   it('matches exactly the items whose pattern matches the type, in subscription order (property)', () => {
@@ -36,25 +42,22 @@ describe('PatternIndex', () => {
 
   it('keeps answering right while items come and go (property, cached answers included)', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.boolean(), pattern, type), { minLength: 1, maxLength: 40 }),
-        (steps) => {
-          const index = new PatternIndex<Item>();
-          const live: Item[] = [];
-          let order = 0;
-          for (const [add, p, t] of steps) {
-            if (add || live.length === 0) {
-              const item = { order: order++, pattern: p };
-              live.push(item);
-              index.add(p, item);
-            } else {
-              const [item] = live.splice(order % live.length, 1);
-              expect(index.delete(item!.pattern, item!)).toBe(true);
-            }
-            expect(index.match(t)).toEqual(live.filter((item) => compilePattern(item.pattern).test(t)));
+      fc.property(fc.array(fc.tuple(fc.boolean(), pattern, type), { minLength: 1, maxLength: 40 }), (steps) => {
+        const index = new PatternIndex<Item>();
+        const live: Item[] = [];
+        let order = 0;
+        for (const [add, p, t] of steps) {
+          if (add || live.length === 0) {
+            const item = { order: order++, pattern: p };
+            live.push(item);
+            index.add(p, item);
+          } else {
+            const [item] = live.splice(order % live.length, 1);
+            expect(index.delete(item!.pattern, item!)).toBe(true);
           }
-        },
-      ),
+          expect(index.match(t)).toEqual(live.filter((item) => compilePattern(item.pattern).test(t)));
+        }
+      }),
       { numRuns: 300 },
     );
   });

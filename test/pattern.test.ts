@@ -138,12 +138,14 @@ describe('compilePattern', () => {
     expect(matches(pattern, type)).toBe(false);
     expect(matches(pattern, type.replace(/y$/, 'x'))).toBe(true);
   });
-
 });
 
 describe('compilePattern against the automaton it replaced', () => {
   it('agrees on random short patterns and types, empty segments included', () => {
-    const pattern = fc.array(fc.constantFrom('a', 'b', '', '*', '**'), { minLength: 1, maxLength: 8 }).map(joined).filter((p) => p !== '');
+    const pattern = fc
+      .array(fc.constantFrom('a', 'b', '', '*', '**'), { minLength: 1, maxLength: 8 })
+      .map(joined)
+      .filter((p) => p !== '');
     const type = fc.array(fc.constantFrom('a', 'b', ''), { minLength: 1, maxLength: 10 }).map(joined);
     fc.assert(
       fc.property(pattern, type, (p, t) => {
@@ -155,13 +157,25 @@ describe('compilePattern against the automaton it replaced', () => {
 
   it('agrees on long patterns whose middle blocks span several 32-segment words', () => {
     const pattern = fc
-      .array(fc.oneof({ weight: 6, arbitrary: fc.constantFrom('a', 'b') }, { weight: 2, arbitrary: fc.constant('*') }, { weight: 1, arbitrary: fc.constantFrom('**', '') }), {
-        minLength: 1,
-        maxLength: 90,
-      })
+      .array(
+        fc.oneof(
+          { weight: 6, arbitrary: fc.constantFrom('a', 'b') },
+          { weight: 2, arbitrary: fc.constant('*') },
+          { weight: 1, arbitrary: fc.constantFrom('**', '') },
+        ),
+        {
+          minLength: 1,
+          maxLength: 90,
+        },
+      )
       .map(joined)
       .filter((p) => p !== '');
-    const type = fc.array(fc.oneof({ weight: 12, arbitrary: fc.constantFrom('a', 'b') }, { weight: 1, arbitrary: fc.constant('') }), { minLength: 1, maxLength: 160 }).map(joined);
+    const type = fc
+      .array(fc.oneof({ weight: 12, arbitrary: fc.constantFrom('a', 'b') }, { weight: 1, arbitrary: fc.constant('') }), {
+        minLength: 1,
+        maxLength: 160,
+      })
+      .map(joined);
     fc.assert(
       fc.property(pattern, type, (p, t) => {
         expect(compilePattern(p).test(t)).toBe(automaton(p, t));
@@ -172,21 +186,31 @@ describe('compilePattern against the automaton it replaced', () => {
 
   it('agrees when the type is built to contain the pattern', () => {
     // Random types rarely match long patterns; instantiate the pattern instead, then perturb one segment.
-    const token = fc.oneof({ weight: 5, arbitrary: fc.constantFrom('a', 'b') }, { weight: 2, arbitrary: fc.constant('*') }, { weight: 2, arbitrary: fc.constant('**') }, { weight: 1, arbitrary: fc.constant('') });
+    const token = fc.oneof(
+      { weight: 5, arbitrary: fc.constantFrom('a', 'b') },
+      { weight: 2, arbitrary: fc.constant('*') },
+      { weight: 2, arbitrary: fc.constant('**') },
+      { weight: 1, arbitrary: fc.constant('') },
+    );
     const case_ = fc
       .array(token, { minLength: 1, maxLength: 60 })
       .filter((parts) => joined(parts) !== '')
       .chain((parts) =>
         fc.tuple(
           fc.constant(parts),
-          fc.array(fc.array(fc.constantFrom('a', 'b'), { minLength: 1, maxLength: 4 }), { minLength: parts.length, maxLength: parts.length }),
+          fc.array(fc.array(fc.constantFrom('a', 'b'), { minLength: 1, maxLength: 4 }), {
+            minLength: parts.length,
+            maxLength: parts.length,
+          }),
           fc.nat(),
           fc.constantFrom('a', 'b', 'c', ''),
         ),
       );
     fc.assert(
       fc.property(case_, ([parts, fills, at, swap]) => {
-        const segments: string[] = parts.flatMap((part, i): string[] => (part === '*' ? [fills[i]![0]!] : part === '**' ? fills[i]! : [part]));
+        const segments: string[] = parts.flatMap((part, i): string[] =>
+          part === '*' ? [fills[i]![0]!] : part === '**' ? fills[i]! : [part],
+        );
         const p = joined(parts);
         const t = joined(segments);
         expect(compilePattern(p).test(t)).toBe(true);
@@ -245,10 +269,26 @@ describe('compilePattern work', () => {
   });
 
   it.each([
-    ["a literal middle block ('**.a.….a.c.**')", (n: number) => '**.' + 'a.'.repeat(n - 1) + 'c.**', (n: number) => 'a.'.repeat(2 * n) + 'b'],
-    ["a middle block with an empty segment ('**.a.….a..c.**')", (n: number) => '**.' + 'a.'.repeat(n - 1) + '.c.**', (n: number) => 'a.'.repeat(2 * n) + 'b'],
-    ["'**' between every segment", (n: number) => Array.from({ length: n }, () => 'a').join('.**.') + '.c', (n: number) => 'a.'.repeat(2 * n) + 'b'],
-    ['many wildcards then a miss', (n: number) => Array.from({ length: n }, () => '**').join('.') + '.x', (n: number) => 'a.'.repeat(2 * n) + 'y'],
+    [
+      "a literal middle block ('**.a.….a.c.**')",
+      (n: number) => '**.' + 'a.'.repeat(n - 1) + 'c.**',
+      (n: number) => 'a.'.repeat(2 * n) + 'b',
+    ],
+    [
+      "a middle block with an empty segment ('**.a.….a..c.**')",
+      (n: number) => '**.' + 'a.'.repeat(n - 1) + '.c.**',
+      (n: number) => 'a.'.repeat(2 * n) + 'b',
+    ],
+    [
+      "'**' between every segment",
+      (n: number) => Array.from({ length: n }, () => 'a').join('.**.') + '.c',
+      (n: number) => 'a.'.repeat(2 * n) + 'b',
+    ],
+    [
+      'many wildcards then a miss',
+      (n: number) => Array.from({ length: n }, () => '**').join('.') + '.x',
+      (n: number) => 'a.'.repeat(2 * n) + 'y',
+    ],
   ])('grows linearly with the input for %s', (_name, pattern, type) => {
     const small = work(pattern(1_000), type(1_000));
     const large = work(pattern(10_000), type(10_000));

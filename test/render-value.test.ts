@@ -87,7 +87,14 @@ describe('describeValue', () => {
   });
 
   it('renders Maps and Sets with their size and entries', () => {
-    expect(describeValue(new Map<unknown, unknown>([['a', 1], [2, { b: true }]]))).toBe("Map(2) { 'a' => 1, 2 => { b: true } }");
+    expect(
+      describeValue(
+        new Map<unknown, unknown>([
+          ['a', 1],
+          [2, { b: true }],
+        ]),
+      ),
+    ).toBe("Map(2) { 'a' => 1, 2 => { b: true } }");
     expect(describeValue(new Set(['x', 3]))).toBe("Set(2) { 'x', 3 }");
     expect(describeValue(new Map())).toBe('Map(0) {}');
     expect(describeValue({ seen: new Set([1]) })).toBe('{ seen: Set(1) { 1 } }');
@@ -255,7 +262,9 @@ const revoked = (target: object = {}): object => {
 describe('describeValue with hostile values', () => {
   it('renders a Proxy whose traps throw as <unrenderable: …>, alone or inside a payload', () => {
     expect(describeValue(trapped())).toBe('<unrenderable: Error: getPrototypeOf trap>');
-    expect(describeValue({ id: 1, body: trapped(), ok: true })).toBe('{ id: 1, body: <unrenderable: Error: getPrototypeOf trap>, ok: true }');
+    expect(describeValue({ id: 1, body: trapped(), ok: true })).toBe(
+      '{ id: 1, body: <unrenderable: Error: getPrototypeOf trap>, ok: true }',
+    );
     expect(describeValue(trapped(() => undefined))).toBe('[Function <unrenderable: Error: get trap>]');
   });
 
@@ -272,7 +281,7 @@ describe('describeValue with hostile values', () => {
     expect(describeValue({ list: longList })).toBe('{ list: <unrenderable: Error: length> }');
   });
 
-  it("renders an Error whose message or name getter throws with the part it could read", () => {
+  it('renders an Error whose message or name getter throws with the part it could read', () => {
     const noMessage = new Error('hidden');
     Object.defineProperty(noMessage, 'message', { get: fail('message getter') });
     expect(describeValue(noMessage)).toBe('Error: <unrenderable: Error: message getter>');
@@ -333,7 +342,9 @@ describe('describeValue with hostile values', () => {
         throw 'line\nbreak';
       },
     };
-    expect(describeValue(value)).toBe("{ a: <unrenderable>, b: <unrenderable>, c: <unrenderable: Symbol(why)>, d: <unrenderable: line\\nbreak> }");
+    expect(describeValue(value)).toBe(
+      '{ a: <unrenderable>, b: <unrenderable>, c: <unrenderable: Symbol(why)>, d: <unrenderable: line\\nbreak> }',
+    );
   });
 
   it('keeps rendering deep and cyclic structures with hostile parts inside', () => {

@@ -344,11 +344,15 @@ describe('bus.request', () => {
   it('rejects at once with the error a throwing then getter throws, instead of timing out', async () => {
     const { bus, errors } = setup();
     const boom = new Error('then getter');
-    bus.handle('math.square', () => ({
-      get then(): never {
-        throw boom;
-      },
-    }) as never);
+    bus.handle(
+      'math.square',
+      () =>
+        ({
+          get then(): never {
+            throw boom;
+          },
+        }) as never,
+    );
     const reply = observe(bus.request('math.square', 2, { timeout: 1000 }));
     await flush(1); // no virtual time passes: it must not wait for the timeout
     expect(reply).toEqual({ status: 'rejected', error: boom });
@@ -362,19 +366,23 @@ describe('bus.request', () => {
     const replies: unknown[] = [];
     bus.events$('$reply.math.square').subscribe((e) => replies.push(e.payload));
     const first = new Error('first');
-    bus.handle('math.square', (n) => ({
-      then(resolve: (v: number) => void, reject: (e: unknown) => void) {
-        if (n === 1) {
-          resolve(1);
-          reject(new Error('late'));
-          resolve(2);
-          throw new Error('after resolving');
-        }
-        reject(first);
-        resolve(3);
-        setImmediate(() => resolve(4));
-      },
-    }) as never);
+    bus.handle(
+      'math.square',
+      (n) =>
+        ({
+          then(resolve: (v: number) => void, reject: (e: unknown) => void) {
+            if (n === 1) {
+              resolve(1);
+              reject(new Error('late'));
+              resolve(2);
+              throw new Error('after resolving');
+            }
+            reject(first);
+            resolve(3);
+            setImmediate(() => resolve(4));
+          },
+        }) as never,
+    );
     await expect(bus.request('math.square', 1)).resolves.toBe(1);
     await expect(bus.request('math.square', 2)).rejects.toBe(first);
     await flush();

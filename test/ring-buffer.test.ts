@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { RingBuffer } from '../src/ring-buffer.js';
 import { seededRandom } from './support/async.js';
 
-
 const filled = (capacity: number, ...items: number[]): RingBuffer<number> => {
   const ring = new RingBuffer<number>(capacity);
   for (const item of items) ring.push(item);

@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { BusClosedError, CloseTimeoutError, RxBusError, SettleTimeoutError, createBus, type BusStats, type DroppedJob } from '../src/index.js';
+import {
+  BusClosedError,
+  CloseTimeoutError,
+  RxBusError,
+  SettleTimeoutError,
+  createBus,
+  type BusStats,
+  type DroppedJob,
+} from '../src/index.js';
 import { createTestBus } from '../src/testing/test-bus.js';
 import { VirtualScheduler } from '../src/testing/virtual-scheduler.js';
 import { abortListenerCount } from './support/abort-listener-count.js';
 import { deferred, flush, observe } from './support/async.js';
 
 type Events = { job: number; 'cascade.start': number; 'cascade.next': number; tick: number };
-
 
 /**
  * Runs `body` with this file's own 'unhandledRejection' listener in place of
@@ -333,9 +340,13 @@ describe('bus.settled({ timeout, signal })', () => {
   it('names overdue jobs (past their timeout, still running)', async () => {
     const bus = createTestBus<{ job: number }>();
     bus.errors$.subscribe(() => undefined);
-    bus.on('job', async function stuck() {
-      await bus.delay(10_000);
-    }, { timeout: 100 });
+    bus.on(
+      'job',
+      async function stuck() {
+        await bus.delay(10_000);
+      },
+      { timeout: 100 },
+    );
     bus.publish('job', 1);
     const outcome = bus.settled({ timeout: 500 }).catch((err: unknown) => err as SettleTimeoutError);
     await bus.advanceAsync(500);

@@ -110,7 +110,7 @@ describe('bus.close cleanup', () => {
     expect(completed).toBe(true);
   });
 
-  it("removes the abort listener of every on(…, { signal }) handler", async () => {
+  it('removes the abort listener of every on(…, { signal }) handler', async () => {
     const bus = createBus<Events>();
     const controller = new AbortController();
     bus.on('x', () => undefined, { signal: controller.signal });

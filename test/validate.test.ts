@@ -61,9 +61,7 @@ describe('assertPattern', () => {
     for (const [value, described] of cases) {
       const err = thrown(() => assertPattern(value));
       expect(err).toBeInstanceOf(TypeError);
-      expect(err.message).toBe(
-        `Expected the pattern to be a non-empty string such as 'order.created' or 'order.*', got ${described}.`,
-      );
+      expect(err.message).toBe(`Expected the pattern to be a non-empty string such as 'order.created' or 'order.*', got ${described}.`);
     }
   });
 
@@ -209,7 +207,9 @@ describe('assertDuration', () => {
 
   it('with a minimum, accepts it and above and rejects below with a RangeError naming the minimum', () => {
     expect(() => assertDuration(100, 'jetstream.ackWait', 100)).not.toThrow();
-    expect(() => assertDuration(99, 'jetstream.ackWait', 100)).toThrow(new RangeError("Expected 'jetstream.ackWait' to be at least 100 ms, got 99."));
+    expect(() => assertDuration(99, 'jetstream.ackWait', 100)).toThrow(
+      new RangeError("Expected 'jetstream.ackWait' to be at least 100 ms, got 99."),
+    );
     expect(() => assertDuration(-1, 'jetstream.ackWait', 100)).toThrow(/finite number of ms ≥ 0, got number -1/);
   });
 

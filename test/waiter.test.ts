@@ -179,7 +179,9 @@ describe('bus.waitFor', () => {
         expect.stringMatching(/^\{ url: '\/api\/orders', status: 200, body: 'xxx.*…$/),
       ]);
       expect(error.nearMisses[1]!.summary.length).toBeLessThanOrEqual(100);
-      expect(error.message).toContain("Timed out after 5000 ms waiting for 'page.response' matching { url: /\\/api\\/users/, status: 200 }");
+      expect(error.message).toContain(
+        "Timed out after 5000 ms waiting for 'page.response' matching { url: /\\/api\\/users/, status: 200 }",
+      );
       expect(error.message).toContain("2 recent 'page.response' event(s) did not match");
       expect(error.message).toContain("- page.response { url: '/api/users', status: 500 }");
       expect(error.message).not.toContain('/before');
@@ -575,14 +577,20 @@ describe('waitFor with since under re-entrant publishes', () => {
           for (let i = 0; i < between; i++) tick();
           const offered: number[] = [];
           let outcome: { value: BusEvent } | { error: unknown; published: number } | undefined;
-          bus.waitFor$('tick', (n) => {
-            offered.push(n);
-            for (let i = nested[offered.length - 1] ?? 0; i > 0; i--) tick();
-            return n === target;
-          }, { since: cursor as Cursor, timeout: 0 }).subscribe({
-            next: (value) => (outcome = { value }),
-            error: (error: unknown) => (outcome ??= { error, published: bus.stats().published }),
-          });
+          bus
+            .waitFor$(
+              'tick',
+              (n) => {
+                offered.push(n);
+                for (let i = nested[offered.length - 1] ?? 0; i > 0; i--) tick();
+                return n === target;
+              },
+              { since: cursor as Cursor, timeout: 0 },
+            )
+            .subscribe({
+              next: (value) => (outcome = { value }),
+              error: (error: unknown) => (outcome ??= { error, published: bus.stats().published }),
+            });
           for (let i = 0; i < live; i++) tick();
 
           // Offered in id order from the cursor on, none twice, none skipped.
@@ -659,7 +667,9 @@ describe('WaitTimeoutError near misses of an indexed waiter', () => {
     for (let status = 500; status < 510; status++) bus.publish('page.response', { url: '/api/7', status });
     scheduler.advance(100);
     const error = (await wait) as WaitTimeoutError;
-    expect(error.nearMisses.map((m) => m.summary)).toEqual([505, 506, 507, 508, 509].map((status) => `{ url: '/api/7', status: ${status} }`));
+    expect(error.nearMisses.map((m) => m.summary)).toEqual(
+      [505, 506, 507, 508, 509].map((status) => `{ url: '/api/7', status: ${status} }`),
+    );
   });
 });
 
@@ -683,12 +693,14 @@ describe('waitFor timeout errors at scale', () => {
     const scheduler = new VirtualScheduler();
     const bus = createBus<Events>({ scheduler });
     const waits = Array.from({ length: 3 }, (_, i) =>
-      bus.waitFor('page.response', (p) => p.url === `/wanted/${i}`, { timeout: 100 }).then(
-        () => {
-          throw new Error('expected a timeout');
-        },
-        (e: unknown) => e as WaitTimeoutError,
-      ),
+      bus
+        .waitFor('page.response', (p) => p.url === `/wanted/${i}`, { timeout: 100 })
+        .then(
+          () => {
+            throw new Error('expected a timeout');
+          },
+          (e: unknown) => e as WaitTimeoutError,
+        ),
     );
     bus.publish('page.response', { url: '/other', status: 404 });
     scheduler.advance(100);

@@ -21,7 +21,12 @@ if (process.argv[2] === 'billing') {
   // ---------------------------------------------------------------- billing process
   const nc = await connect({ servers, maxReconnectAttempts: -1 });
   const bus = createBus();
-  const b = await bridge(bus, nc, { prefix: process.argv[3], subscribe: ['order.created'], publish: ['order.billed'], requests: ['invoice.get'] });
+  const b = await bridge(bus, nc, {
+    prefix: process.argv[3],
+    subscribe: ['order.created'],
+    publish: ['order.billed'],
+    requests: ['invoice.get'],
+  });
   const invoices = new Map();
   bus.on('order.created', async (order) => {
     await new Promise((r) => setTimeout(r, 20)); // the billing work
@@ -53,7 +58,11 @@ if (process.argv[2] === 'billing') {
   await new Promise((resolve) => billing.once('message', resolve));
   console.log(`shop ${process.pid} ⇄ billing ${billing.pid} over ${servers} (prefix ${prefix})`);
 
-  for (const [id, total] of [['A-1', 30], ['A-2', 45], ['A-3', 12]]) {
+  for (const [id, total] of [
+    ['A-1', 30],
+    ['A-2', 45],
+    ['A-3', 12],
+  ]) {
     const billed = bus.waitFor('order.billed', { id }, { timeout: 5000 });
     bus.publish('order.created', { id, total });
     await billed; // published by the other process

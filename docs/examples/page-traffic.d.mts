@@ -133,9 +133,7 @@ export interface PageTrafficSummary {
 }
 
 /** The options `npm run demo` runs with. */
-export declare const DEFAULTS: Readonly<
-  Required<Omit<PageTrafficOptions, 'scheduler' | 'output' | 'progress' | 'progressInterval'>>
->;
+export declare const DEFAULTS: Readonly<Required<Omit<PageTrafficOptions, 'scheduler' | 'output' | 'progress' | 'progressInterval'>>>;
 
 /**
  * Runs the demo scenario and resolves with its summary (also written to

@@ -285,7 +285,10 @@ function checksOf({ waiters, downloads, failures, pool, leaks }) {
     {
       guarantee: '0 leaks',
       ok: leaked.length === 0,
-      detail: leaked.length === 0 ? 'waiters, subscriptions, queued, running, tracked, pendingRequests, emitters all 0' : leaked.map(([k, v]) => `${k} ${v}`).join(', '),
+      detail:
+        leaked.length === 0
+          ? 'waiters, subscriptions, queued, running, tracked, pendingRequests, emitters all 0'
+          : leaked.map(([k, v]) => `${k} ${v}`).join(', '),
     },
     {
       guarantee: 'max queue never above capacity',

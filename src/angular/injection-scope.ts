@@ -61,7 +61,9 @@ export interface Scope<E extends EventMap> {
 export function injectorFor(helper: string, injector: Injector | undefined): Injector {
   if (injector !== undefined) {
     if (injector === null || typeof injector !== 'object' || typeof (injector as Partial<Injector>).get !== 'function') {
-      throw new TypeError(`Expected the 'injector' option of ${helper}() to be an Angular Injector (e.g. inject(Injector)), got ${describeArgument(injector)}.`);
+      throw new TypeError(
+        `Expected the 'injector' option of ${helper}() to be an Angular Injector (e.g. inject(Injector)), got ${describeArgument(injector)}.`,
+      );
     }
     return injector;
   }

@@ -7,7 +7,15 @@
  * the published code needs no Angular compiler: it works the same in AOT and
  * JIT apps.
  */
-import { DestroyRef, ErrorHandler, inject, InjectionToken, makeEnvironmentProviders, NgZone, type EnvironmentProviders } from '@angular/core';
+import {
+  DestroyRef,
+  ErrorHandler,
+  inject,
+  InjectionToken,
+  makeEnvironmentProviders,
+  NgZone,
+  type EnvironmentProviders,
+} from '@angular/core';
 import type { Bus, BusOptions } from '../bus-api.js';
 import type { RegisteredEvents } from './registered-events.js';
 import { createBus } from '../bus.js';
@@ -54,7 +62,10 @@ export interface ProvideBusOptions<E extends EventMap = RegisteredEvents> extend
  * });
  * ```
  */
-export function provideBus<E extends EventMap = RegisteredEvents>(options?: ProvideBusOptions<E>, ...features: BusFeature[]): EnvironmentProviders {
+export function provideBus<E extends EventMap = RegisteredEvents>(
+  options?: ProvideBusOptions<E>,
+  ...features: BusFeature[]
+): EnvironmentProviders {
   const { token, ...busOptions } = optionsOf(options, 'provideBus() options');
   if (token !== undefined && !(token instanceof InjectionToken)) {
     throw new TypeError(`Expected the 'token' option of provideBus() to be a token from createBusToken(), got ${describeArgument(token)}.`);

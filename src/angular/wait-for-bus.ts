@@ -57,7 +57,7 @@ export function waitForBus<P extends string, E extends EventMap = RegisteredEven
 ): Promise<EventMatching<PublicEvents<E>, P>> {
   const { bus, destroyRef } = scopeOf('waitForBus', options);
   const { injector: _injector, token: _token, ...waitOptions } = options ?? {};
-    return new Promise<EventMatching<PublicEvents<E>, P>>((resolve, reject) => {
+  return new Promise<EventMatching<PublicEvents<E>, P>>((resolve, reject) => {
     // Bad arguments throw inside the executor: they reject, as bus.waitFor's do.
     const waiter$ = (bus as unknown as LooseBus).waitFor$(pattern, matcher, waitOptions);
     let subscription: Subscription | undefined;

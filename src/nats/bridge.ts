@@ -62,7 +62,12 @@ export async function bridge<E extends EventMap>(bus: Bus<E>, nc: NatsConnection
   const { mode = 'core' } = resolved;
   assertOneOf(mode, 'mode', ['core', 'jetstream'] as const);
   const connection = nc as Partial<NatsConnection> | null;
-  if (connection === null || typeof connection !== 'object' || typeof connection.publish !== 'function' || typeof connection.subscribe !== 'function') {
+  if (
+    connection === null ||
+    typeof connection !== 'object' ||
+    typeof connection.publish !== 'function' ||
+    typeof connection.subscribe !== 'function'
+  ) {
     throw new TypeError(`Expected a NATS connection (from connect() of @nats-io/transport-node), got ${describeArgument(nc)}.`);
   }
   if (nc.isClosed()) {

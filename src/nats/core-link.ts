@@ -37,14 +37,24 @@ export function sharedLink(nc: NatsConnection, context: LinkContext): Pick<Broke
         queue: RESPONDERS_QUEUE,
         callback: (error, msg) => {
           if (error !== null) {
-            context.report(new BridgeError({ reason: 'connection', transport: 'nats', detail: `the request subscription failed: ${error.message}`, subject: topic, cause: error }));
+            context.report(
+              new BridgeError({
+                reason: 'connection',
+                transport: 'nats',
+                detail: `the request subscription failed: ${error.message}`,
+                subject: topic,
+                cause: error,
+              }),
+            );
             return;
           }
           handle(msg.data, (reply) => {
             try {
               msg.respond(reply);
             } catch (cause) {
-              context.report(new BridgeError({ reason: 'send-failed', transport: 'nats', detail: 'the reply could not be sent', subject: topic, cause }));
+              context.report(
+                new BridgeError({ reason: 'send-failed', transport: 'nats', detail: 'the reply could not be sent', subject: topic, cause }),
+              );
             }
           });
         },
@@ -80,7 +90,15 @@ export function coreLink(nc: NatsConnection, context: LinkContext): BrokerLink {
             queue: context.options.group,
             callback: (error, msg) => {
               if (error !== null) {
-                context.report(new BridgeError({ reason: 'connection', transport: 'nats', detail: `the subscription failed: ${error.message}`, subject: topic, cause: error }));
+                context.report(
+                  new BridgeError({
+                    reason: 'connection',
+                    transport: 'nats',
+                    detail: `the subscription failed: ${error.message}`,
+                    subject: topic,
+                    cause: error,
+                  }),
+                );
                 return;
               }
               context.ingress.receive({ topic: msg.subject, data: msg.data, attempt: 1 });

@@ -66,7 +66,10 @@ export function jetStreamSettings(options: Pick<NatsBridgeOptions, 'jetstream'>)
     batch = 256,
     expires = 5000,
   } = optionsOf(options.jetstream, 'jetstream options');
-  for (const [name, value] of [['jetstream.stream', stream], ['jetstream.consumer', consumer]] as const) {
+  for (const [name, value] of [
+    ['jetstream.stream', stream],
+    ['jetstream.consumer', consumer],
+  ] as const) {
     if (value !== undefined && (typeof value !== 'string' || !/^[A-Za-z0-9_-]+$/.test(value))) {
       throw new TypeError(`Expected '${name}' to be a name of letters, digits, '_' and '-', got ${JSON.stringify(value)}.`);
     }
@@ -199,7 +202,12 @@ export async function jetStreamLink(nc: NatsConnection, context: LinkContext, se
       // several on an older server, take all events and filter locally.
       const [major = 0, minor = 0] = (nc.info?.version ?? '0.0').split('.').map(Number);
       const many = major > 2 || (major === 2 && minor >= 10);
-      const filter = filters.length === 1 ? { filter_subject: filters[0] } : many ? { filter_subjects: filters } : { filter_subject: `${context.eventTopics.base}.>` };
+      const filter =
+        filters.length === 1
+          ? { filter_subject: filters[0] }
+          : many
+            ? { filter_subjects: filters }
+            : { filter_subject: `${context.eventTopics.base}.>` };
       const exists = await jsm.consumers.info(stream, name).then(
         () => true,
         () => false,

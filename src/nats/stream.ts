@@ -46,7 +46,15 @@ export interface EnsureStreamOptions {
  * ```
  */
 export async function ensureStream(nc: NatsConnection, options?: EnsureStreamOptions): Promise<string> {
-  const { prefix = 'rxbus', name, storage = 'file', maxAge = 86_400_000, maxBytes = -1, duplicateWindow = 120_000, replicas = 1 } = optionsOf(options, 'ensureStream() options');
+  const {
+    prefix = 'rxbus',
+    name,
+    storage = 'file',
+    maxAge = 86_400_000,
+    maxBytes = -1,
+    duplicateWindow = 120_000,
+    replicas = 1,
+  } = optionsOf(options, 'ensureStream() options');
   assertTopicBase(prefix, 'prefix');
   assertDuration(maxAge, 'maxAge');
   assertDuration(duplicateWindow, 'duplicateWindow');

@@ -26,7 +26,10 @@ export interface OnBusEventOptions<P = never> {
   /** Max jobs of this handler running at once (within the bus's `concurrency`). Default: no own limit. Minimum: 1. */
   readonly concurrency?: number;
   /** Per-key ordering: jobs with the same key run one at a time, in publish order; different keys run in parallel. */
-  readonly key?: (payload: P, event: { readonly type: string; readonly payload: P; readonly id: number; readonly time: number }) => string | number;
+  readonly key?: (
+    payload: P,
+    event: { readonly type: string; readonly payload: P; readonly id: number; readonly time: number },
+  ) => string | number;
   /**
    * Per-job time limit in ms, passed to `bus.on` as its `timeout` option: a
    * job running longer aborts its `signal` and fails with a `HandlerError`
@@ -55,7 +58,12 @@ export interface HandleRequestOptions {
 /** One decorator's binding. */
 export type Binding =
   | { readonly kind: 'event'; readonly pattern: string; readonly bus: string | undefined; readonly options: OnOptions<unknown, BusEvent> }
-  | { readonly kind: 'request'; readonly type: string; readonly bus: string | undefined; readonly options: { readonly concurrency?: number } };
+  | {
+      readonly kind: 'request';
+      readonly type: string;
+      readonly bus: string | undefined;
+      readonly options: { readonly concurrency?: number };
+    };
 
 /** Appends a binding to a method's list (decorators run bottom-up; the list keeps source order). */
 export function addBinding(method: unknown, binding: Binding): void {

@@ -87,8 +87,15 @@ export class RxBusLifecycle implements OnModuleInit, BeforeApplicationShutdown {
     if (binding.kind === 'request') {
       // Per-event instances see { type, payload } as REQUEST (a responder gets no envelope).
       const { type } = binding;
-      return this.bus.handle(type, (payload, context) => invoke(perEvent ? { type, payload } : payload, [payload, context]), binding.options);
+      return this.bus.handle(
+        type,
+        (payload, context) => invoke(perEvent ? { type, payload } : payload, [payload, context]),
+        binding.options,
+      );
     }
-    return this.bus.on(binding.pattern, (payload, event, context) => invoke(event, [payload, event, context]), { ...binding.options, name: owner });
+    return this.bus.on(binding.pattern, (payload, event, context) => invoke(event, [payload, event, context]), {
+      ...binding.options,
+      name: owner,
+    });
   }
 }

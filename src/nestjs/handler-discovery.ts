@@ -64,7 +64,9 @@ export function discoverBindings(tools: DiscoveryTools, busName: string | undefi
 function prototypeOf(wrapper: Wrapper, perEvent: boolean): object | undefined {
   if (!perEvent) {
     const instance = wrapper.instance as unknown;
-    return instance !== null && typeof instance === 'object' ? (Object.getPrototypeOf(instance) as object | null) ?? undefined : undefined;
+    return instance !== null && typeof instance === 'object'
+      ? ((Object.getPrototypeOf(instance) as object | null) ?? undefined)
+      : undefined;
   }
   // A factory provider's metatype is the factory, not a class: nothing to scan before it runs.
   const metatype = wrapper.metatype as Type | null;

@@ -61,7 +61,13 @@ function withBus(module: DynamicModule, extras: RxBusModuleExtras): DynamicModul
     { provide: token, useFactory: (options: RxBusModuleOptions) => createModuleBus(options), inject: [optionsToken] },
     {
       provide: `${token}:lifecycle`,
-      useFactory: (bus: Bus<AnyEvents>, options: RxBusModuleOptions, discovery: DiscoveryService, scanner: MetadataScanner, moduleRef: ModuleRef) =>
+      useFactory: (
+        bus: Bus<AnyEvents>,
+        options: RxBusModuleOptions,
+        discovery: DiscoveryService,
+        scanner: MetadataScanner,
+        moduleRef: ModuleRef,
+      ) =>
         new RxBusLifecycle(bus, {
           tools: { discovery, scanner, moduleRef },
           logger: loggerOf(options),
@@ -90,6 +96,7 @@ function createModuleBus(options: RxBusModuleOptions): Bus<AnyEvents> {
   const logger = loggerOf(options);
   // Failures nobody observes go to Nest's logger instead of console.error,
   // unless the app chose its own onError.
-  const onError = busOptions.onError ?? ((error) => logger.error(error.message, error.cause instanceof Error ? error.cause.stack : undefined));
+  const onError =
+    busOptions.onError ?? ((error) => logger.error(error.message, error.cause instanceof Error ? error.cause.stack : undefined));
   return createBus<AnyEvents>({ ...busOptions, onError });
 }

@@ -52,7 +52,13 @@ export interface RedisBridge extends Bridge {
 /** Whether `value` looks like an ioredis connection (checked without loading ioredis). */
 function isIoredis(value: unknown): value is Redis {
   const c = value as Partial<Record<'call' | 'duplicate' | 'publish', unknown>> | null;
-  return c !== null && typeof c === 'object' && typeof c.call === 'function' && typeof c.duplicate === 'function' && typeof c.publish === 'function';
+  return (
+    c !== null &&
+    typeof c === 'object' &&
+    typeof c.call === 'function' &&
+    typeof c.duplicate === 'function' &&
+    typeof c.publish === 'function'
+  );
 }
 
 /**
@@ -89,11 +95,17 @@ export async function bridge<E extends EventMap>(bus: Bus<E>, redis: Redis, opti
   if (!new PatternSet(resolved.requests, 'requests').empty) throw new TypeError(REQUESTS_UNSUPPORTED);
   if (!isIoredis(redis)) throw new TypeError(`Expected an ioredis connection (new Redis() from ioredis), got ${describeArgument(redis)}.`);
   if ((redis as { isCluster?: unknown }).isCluster === true) {
-    throw new TypeError('Expected a connection to one Redis server (new Redis()), got a Redis Cluster: rxbus/redis does not support Cluster (its stream and channels would live on one node anyway).');
+    throw new TypeError(
+      'Expected a connection to one Redis server (new Redis()), got a Redis Cluster: rxbus/redis does not support Cluster (its stream and channels would live on one node anyway).',
+    );
   }
   const client: RedisClient = ioredisClient(redis);
   if (client.ended) {
-    throw new BridgeError({ reason: 'connection', transport: 'redis', detail: 'the Redis connection given to bridge() is already closed (quit or disconnected)' });
+    throw new BridgeError({
+      reason: 'connection',
+      transport: 'redis',
+      detail: 'the Redis connection given to bridge() is already closed (quit or disconnected)',
+    });
   }
   const { requests: _unsupported, ...common } = resolved;
   const counts: PublishCounts = { receivers: 0, unheard: 0 };
@@ -101,7 +113,11 @@ export async function bridge<E extends EventMap>(bus: Bus<E>, redis: Redis, opti
     mode === 'pubsub'
       ? await (resolved.streams !== undefined
           ? Promise.reject(new TypeError(`'streams' options need mode: 'streams'.`))
-          : openBridge(bus, common, { transport: 'redis', guarantee: 'at-most-once', link: (context) => pubSubLink(client, context, counts) }))
+          : openBridge(bus, common, {
+              transport: 'redis',
+              guarantee: 'at-most-once',
+              link: (context) => pubSubLink(client, context, counts),
+            }))
       : await openStreams();
 
   async function openStreams() {

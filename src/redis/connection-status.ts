@@ -9,7 +9,12 @@ import type { BridgeStatus } from '../transport/bridge-api.js';
 import type { LinkContext } from '../transport/bridge.js';
 import type { RedisClient, RedisConnectionState } from './client.js';
 
-const STATUS: Record<RedisConnectionState, BridgeStatus> = { ready: 'connected', down: 'disconnected', reconnecting: 'reconnecting', end: 'closed' };
+const STATUS: Record<RedisConnectionState, BridgeStatus> = {
+  ready: 'connected',
+  down: 'disconnected',
+  reconnecting: 'reconnecting',
+  end: 'closed',
+};
 const RANK: Record<BridgeStatus, number> = { connected: 0, disconnected: 1, reconnecting: 2, closed: 3 };
 
 /**

@@ -44,7 +44,15 @@ export function pubSubLink(client: RedisClient, context: LinkContext, counts: Pu
     send: (topic, data) => {
       client.publish(topic, data).then(heard, (cause: unknown) => {
         context.counters.sendErrors++;
-        context.report(new BridgeError({ reason: 'send-failed', transport: 'redis', detail: `PUBLISH failed: ${cause instanceof Error ? cause.message : String(cause)}`, subject: topic, cause }));
+        context.report(
+          new BridgeError({
+            reason: 'send-failed',
+            transport: 'redis',
+            detail: `PUBLISH failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+            subject: topic,
+            cause,
+          }),
+        );
       });
     },
     ...noRequests,

@@ -73,8 +73,12 @@ export function streamsSettings(options: Pick<RedisBridgeOptions, 'streams' | 'p
     batch = 256,
     block = 2000,
   } = optionsOf(options.streams, 'streams options');
-  for (const [name, value] of [['streams.key', key], ['streams.deadLetterKey', deadLetterKey]] as const) {
-    if (typeof value !== 'string' || !KEY.test(value)) throw new TypeError(`Expected '${name}' to be a key of 1 to 256 printable ASCII characters, got ${JSON.stringify(value)}.`);
+  for (const [name, value] of [
+    ['streams.key', key],
+    ['streams.deadLetterKey', deadLetterKey],
+  ] as const) {
+    if (typeof value !== 'string' || !KEY.test(value))
+      throw new TypeError(`Expected '${name}' to be a key of 1 to 256 printable ASCII characters, got ${JSON.stringify(value)}.`);
   }
   if (key === deadLetterKey) throw new TypeError(`Expected 'streams.deadLetterKey' to differ from 'streams.key' ('${key}').`);
   assertCount(maxLen, 'streams.maxLen', 1);
@@ -165,10 +169,35 @@ export function streamsLink(client: RedisClient, context: LinkContext, settings:
     const fields = entry.fields ?? [];
     track(
       client
-        .command('XADD', [settings.deadLetterKey, 'MAXLEN', '~', settings.deadLetterMaxLen, '*', 'topic', fieldOf(fields, 'topic') ?? '', 'data', fieldOf(fields, 'data') ?? '', 'stream', key, 'entry', entry.id, 'group', group, 'consumer', consumer, 'attempts', attempts])
+        .command('XADD', [
+          settings.deadLetterKey,
+          'MAXLEN',
+          '~',
+          settings.deadLetterMaxLen,
+          '*',
+          'topic',
+          fieldOf(fields, 'topic') ?? '',
+          'data',
+          fieldOf(fields, 'data') ?? '',
+          'stream',
+          key,
+          'entry',
+          entry.id,
+          'group',
+          group,
+          'consumer',
+          consumer,
+          'attempts',
+          attempts,
+        ])
         .then(
           () => ack(entry.id),
-          (cause: unknown) => report('connection', `could not copy entry ${entry.id} to the dead-letter stream '${settings.deadLetterKey}' (left pending, tried again later): ${message(cause)}`, cause),
+          (cause: unknown) =>
+            report(
+              'connection',
+              `could not copy entry ${entry.id} to the dead-letter stream '${settings.deadLetterKey}' (left pending, tried again later): ${message(cause)}`,
+              cause,
+            ),
         ),
     );
   };
@@ -194,7 +223,10 @@ export function streamsLink(client: RedisClient, context: LinkContext, settings:
   const take = (entry: StreamEntry, attempt: number) => {
     const fields = entry.fields ?? [];
     held.set(entry.id, port.scheduler.now());
-    context.ingress.receive({ topic: fieldOf(fields, 'topic') ?? key, data: fieldOf(fields, 'data') ?? '', attempt }, settle(entry, attempt));
+    context.ingress.receive(
+      { topic: fieldOf(fields, 'topic') ?? key, data: fieldOf(fields, 'data') ?? '', attempt },
+      settle(entry, attempt),
+    );
   };
 
   /** Takes a failed entry again after its backoff (`XCLAIM` counts the delivery). */
@@ -241,20 +273,29 @@ export function streamsLink(client: RedisClient, context: LinkContext, settings:
     if (claiming || stopped || space <= 0) return;
     claiming = true;
     try {
-      const { cursor, entries } = autoClaimReply(await client.command('XAUTOCLAIM', [key, group, consumer, claimAfter, claimCursor, 'COUNT', space]));
+      const { cursor, entries } = autoClaimReply(
+        await client.command('XAUTOCLAIM', [key, group, consumer, claimAfter, claimCursor, 'COUNT', space]),
+      );
       claimCursor = cursor;
       const fresh = entries.filter((e) => !held.has(e.id));
       for (const gone of fresh.filter((e) => e.fields === null)) ack(gone.id);
       const claimed = fresh.filter((e) => e.fields !== null);
       if (claimed.length === 0) return;
-      const counts = deliveryCounts(await client.command('XPENDING', [key, group, claimed[0]!.id, claimed.at(-1)!.id, claimed.length + held.size, consumer]));
+      const counts = deliveryCounts(
+        await client.command('XPENDING', [key, group, claimed[0]!.id, claimed.at(-1)!.id, claimed.length + held.size, consumer]),
+      );
       for (const entry of claimed) {
         if (stopped) break;
         const deliveries = counts.get(entry.id) ?? 2;
         if (deliveries > settings.maxAttempts) {
           // Delivered again and again, never acknowledged: its handler keeps taking its process down.
           counters.terminated++;
-          report('handler-failed', `entry ${entry.id} was delivered ${deliveries} times without being acknowledged (a consumer died with it each time); it was copied to '${settings.deadLetterKey}' and acknowledged`, undefined, deliveries);
+          report(
+            'handler-failed',
+            `entry ${entry.id} was delivered ${deliveries} times without being acknowledged (a consumer died with it each time); it was copied to '${settings.deadLetterKey}' and acknowledged`,
+            undefined,
+            deliveries,
+          );
           deadLetter(entry, deliveries);
           continue;
         }
@@ -276,12 +317,25 @@ export function streamsLink(client: RedisClient, context: LinkContext, settings:
       }
       let reply: unknown;
       try {
-        reply = await reader!.command('XREADGROUP', ['GROUP', group, consumer, 'COUNT', count, 'BLOCK', settings.block, 'STREAMS', key, '>']);
+        reply = await reader!.command('XREADGROUP', [
+          'GROUP',
+          group,
+          consumer,
+          'COUNT',
+          count,
+          'BLOCK',
+          settings.block,
+          'STREAMS',
+          key,
+          '>',
+        ]);
       } catch (cause) {
         if (stopped) break;
         if (isNoGroup(cause)) {
           // The server lost the group (restarted without persistence, or someone destroyed it): make it again.
-          await ensureGroup().catch((error: unknown) => report('connection', `could not create consumer group '${group}': ${message(error)}`, error));
+          await ensureGroup().catch((error: unknown) =>
+            report('connection', `could not create consumer group '${group}': ${message(error)}`, error),
+          );
         } else {
           report('connection', `reading from the stream failed: ${message(cause)}`, cause);
         }
@@ -300,7 +354,11 @@ export function streamsLink(client: RedisClient, context: LinkContext, settings:
       reader = await client.duplicate(`rxbus-read-${origin}`);
       stopWatching();
       stopWatching = watchConnections([client, reader], context);
-      const identify = () => reader!.command('CLIENT', ['ID']).then((id) => (readerId = id), () => undefined);
+      const identify = () =>
+        reader!.command('CLIENT', ['ID']).then(
+          (id) => (readerId = id),
+          () => undefined,
+        );
       await identify();
       // A reconnected reader has a new id: CLIENT UNBLOCK on close needs the current one.
       const stopIdentifying = reader.watch((state) => void (state === 'ready' && identify()));

@@ -73,13 +73,8 @@ export interface IdleCheck {
  * await driveClock(scheduler, Infinity, undefined, busIdleCheck); // flush
  * ```
  */
-export async function driveClock(
-  scheduler: VirtualScheduler,
-  until: number,
-  stop?: () => boolean,
-  idle?: IdleCheck,
-): Promise<void> {
-  for (let steps = 0; ; ) {
+export async function driveClock(scheduler: VirtualScheduler, until: number, stop?: () => boolean, idle?: IdleCheck): Promise<void> {
+  for (let steps = 0; ;) {
     await nextMacrotask();
     if (stop?.()) return;
     const next = scheduler.nextDue;

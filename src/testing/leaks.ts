@@ -142,7 +142,8 @@ export async function expectNoLeaks<T>(
 
 function describeLeaks(leaks: readonly Leak[]): string {
   const lines = leaks.map(
-    ({ bus, kind, before, after }) => `  - ${bus}: ${describeWork(kind, after - before)} left (${before} before, ${after} after): ${hintFor(kind)}`,
+    ({ bus, kind, before, after }) =>
+      `  - ${bus}: ${describeWork(kind, after - before)} left (${before} before, ${after} after): ${hintFor(kind)}`,
   );
   return `The scenario left work behind:\n${lines.join('\n')}`;
 }

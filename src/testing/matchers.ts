@@ -193,7 +193,13 @@ export const busMatchers = {
 
   /** Passes when nothing at all is pending: waiters, subscriptions, jobs, emitters, requests, tracked work, timers. */
   toHaveNoPendingWork(this: MatcherContext, received: unknown): MatcherResult {
-    return workCheck(this, received, 'toHaveNoPendingWork', NO_PENDING_WORK, 'no handler job, emitter, tracked work, waiter, request or timer');
+    return workCheck(
+      this,
+      received,
+      'toHaveNoPendingWork',
+      NO_PENDING_WORK,
+      'no handler job, emitter, tracked work, waiter, request or timer',
+    );
   },
 };
 

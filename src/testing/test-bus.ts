@@ -192,8 +192,7 @@ export function createTestBus<E extends EventMap = AnyEvents>(options: TestBusOp
   const bus = createBus<AnyEvents>({ ...busOptions, scheduler });
   const published = record(bus);
   // The recording subscription is the test bus's own, not the test's.
-  const ownStats = (stats: BusStats): BusStats =>
-    published.recording ? { ...stats, subscriptions: stats.subscriptions - 1 } : stats;
+  const ownStats = (stats: BusStats): BusStats => (published.recording ? { ...stats, subscriptions: stats.subscriptions - 1 } : stats);
   const idle = {
     idle: () => {
       const { queued, running, emitters, tracked } = bus.stats();

@@ -98,7 +98,10 @@ const origins = new WeakMap<object, string>();
 function originOf(bus: object): string {
   let origin = origins.get(bus);
   if (origin === undefined) {
-    origin = typeof globalThis.crypto?.randomUUID === 'function' ? globalThis.crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+    origin =
+      typeof globalThis.crypto?.randomUUID === 'function'
+        ? globalThis.crypto.randomUUID()
+        : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
     origins.set(bus, origin);
   }
   return origin;
@@ -112,10 +115,21 @@ function originOf(bus: object): string {
  * return openBridge(bus, options, { transport: 'nats', guarantee: 'at-most-once', link: (context) => new CoreLink(nc, context) });
  * ```
  */
-export async function openBridge<E extends EventMap>(bus: Bus<E>, input: BridgeOptions<E> | undefined, spec: BridgeSpec): Promise<Bridge & { close(options?: BridgeCloseOptions): Promise<void> }> {
+export async function openBridge<E extends EventMap>(
+  bus: Bus<E>,
+  input: BridgeOptions<E> | undefined,
+  spec: BridgeSpec,
+): Promise<Bridge & { close(options?: BridgeCloseOptions): Promise<void> }> {
   const port = transportPort(bus);
   const options = optionsOf(input, 'bridge() options');
-  const { prefix = 'rxbus', group, duplicateWindow = 10_000, maxMessageBytes = 1024 * 1024, maxInFlight = 256, origin = originOf(bus) } = options;
+  const {
+    prefix = 'rxbus',
+    group,
+    duplicateWindow = 10_000,
+    maxMessageBytes = 1024 * 1024,
+    maxInFlight = 256,
+    origin = originOf(bus),
+  } = options;
   assertTopicBase(prefix, 'prefix');
   if (group !== undefined) assertTopicBase(group, 'group');
   assertCount(duplicateWindow, 'duplicateWindow', 1);
@@ -221,7 +235,9 @@ export async function openBridge<E extends EventMap>(bus: Bus<E>, input: BridgeO
   // Requests: ours go out when no local responder exists; theirs come in
   // while we have a responder of their type.
   const servers = new Map<string, () => void>();
-  const removeRequester = requestTypes.empty ? undefined : port.addRemoteRequester((type, payload, o) => requests.request(type, payload, o));
+  const removeRequester = requestTypes.empty
+    ? undefined
+    : port.addRemoteRequester((type, payload, o) => requests.request(type, payload, o));
   const stopWatching = requestTypes.empty
     ? undefined
     : port.watchResponders((type, present) => {
@@ -230,7 +246,10 @@ export async function openBridge<E extends EventMap>(bus: Bus<E>, input: BridgeO
         servers.delete(type);
         if (present) {
           const topic = requestTopics.of(type);
-          servers.set(type, link.serve(topic, (data, respond) => requests.serve(topic, data, respond)));
+          servers.set(
+            type,
+            link.serve(topic, (data, respond) => requests.serve(topic, data, respond)),
+          );
         }
       });
   egress.start();

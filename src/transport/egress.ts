@@ -121,7 +121,12 @@ export class Egress {
     }
     if (host.counters.outbox >= host.maxOutbox) {
       host.counters.dropped++;
-      this.#report('dropped', topic, event, `the outbox is full (${host.counters.outbox} events waiting for the broker, maxOutbox ${host.maxOutbox})`);
+      this.#report(
+        'dropped',
+        topic,
+        event,
+        `the outbox is full (${host.counters.outbox} events waiting for the broker, maxOutbox ${host.maxOutbox})`,
+      );
       return;
     }
     this.#send(topic, data, `${host.origin}#${event.id}`, event, 1);

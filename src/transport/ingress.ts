@@ -95,7 +95,11 @@ export class Ingress {
     const counters = host.counters;
     if (host.guarantee === 'at-most-once' && counters.inFlight >= host.maxInFlight) {
       counters.dropped++;
-      this.#report('dropped', message.topic, `${counters.inFlight} incoming messages are already waiting for room on the local bus (maxInFlight ${host.maxInFlight})`);
+      this.#report(
+        'dropped',
+        message.topic,
+        `${counters.inFlight} incoming messages are already waiting for room on the local bus (maxInFlight ${host.maxInFlight})`,
+      );
       settle('ack');
       return;
     }
@@ -111,7 +115,12 @@ export class Ingress {
       return;
     }
     if (host.topics.of(envelope.type) !== message.topic) {
-      this.#invalid('invalid-message', message, `type '${envelope.type}' does not belong on this subject (expected '${host.topics.of(envelope.type)}')`, envelope);
+      this.#invalid(
+        'invalid-message',
+        message,
+        `type '${envelope.type}' does not belong on this subject (expected '${host.topics.of(envelope.type)}')`,
+        envelope,
+      );
       settle('term');
       return;
     }

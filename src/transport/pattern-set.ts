@@ -23,7 +23,9 @@ export class PatternSet {
     if (!Array.isArray(list)) throw new TypeError(`Expected '${what}' to be a pattern or an array of patterns, such as ['order.*'].`);
     this.patterns = list.map((pattern: unknown, i) => {
       if (typeof pattern !== 'string' || pattern.length === 0) {
-        throw new TypeError(`Expected '${what}[${i}]' to be a non-empty pattern such as 'order.*', got ${typeof pattern === 'string' ? 'an empty string' : typeof pattern}.`);
+        throw new TypeError(
+          `Expected '${what}[${i}]' to be a non-empty pattern such as 'order.*', got ${typeof pattern === 'string' ? 'an empty string' : typeof pattern}.`,
+        );
       }
       if (pattern.charCodeAt(0) === 36 /* $ */) {
         throw new TypeError(`'${what}' cannot carry rxbus's reserved '$' types, got '${pattern}'.`);

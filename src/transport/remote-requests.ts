@@ -106,7 +106,10 @@ export class RemoteRequests {
       if (signal !== undefined) addAbortTarget(signal, pending);
       const finite = timeout > 0 && timeout !== Infinity;
       if (finite) {
-        pending.timer = host.port.scheduler.schedule(() => this.settle(pending, false, new RequestTimeoutError({ type, timeout })), timeout);
+        pending.timer = host.port.scheduler.schedule(
+          () => this.settle(pending, false, new RequestTimeoutError({ type, timeout })),
+          timeout,
+        );
       }
       // The broker's own timer only frees its resources after ours has fired.
       const brokerTimeout = finite ? Math.min(timeout + 1000, 2_147_483_647) : 2_147_483_647;
@@ -121,7 +124,13 @@ export class RemoteRequests {
         (bytes) => {
           const decoded = decodeReply(bytes, host.maxMessageBytes);
           if (!decoded.ok) {
-            const error = new BridgeError({ reason: 'invalid-message', transport: host.transport, detail: `the reply is invalid: ${decoded.reason}`, subject: host.topics.of(type), event: { type, id } });
+            const error = new BridgeError({
+              reason: 'invalid-message',
+              transport: host.transport,
+              detail: `the reply is invalid: ${decoded.reason}`,
+              subject: host.topics.of(type),
+              event: { type, id },
+            });
             host.counters.invalid++;
             host.report(error);
             this.settle(pending, false, error);

@@ -16,7 +16,8 @@ import { thenOf } from '../thenable.js';
 export type { StandardSchemaV1 } from '@standard-schema/spec';
 
 /** The outcome of one validation: the (possibly transformed) value, or why it failed. */
-export type Verdict = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string; readonly cause?: unknown };
+export type Verdict =
+  { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string; readonly cause?: unknown };
 
 interface Waiting {
   verdict: Verdict | undefined;
@@ -39,7 +40,8 @@ export class SchemaGate {
   constructor(schemas: Readonly<Record<string, StandardSchemaV1>> | undefined) {
     const map = new Map<string, StandardSchemaV1>();
     if (schemas !== undefined) {
-      if (schemas === null || typeof schemas !== 'object') throw new TypeError(`Expected 'schema' to be an object of event type → Standard Schema validator.`);
+      if (schemas === null || typeof schemas !== 'object')
+        throw new TypeError(`Expected 'schema' to be an object of event type → Standard Schema validator.`);
       for (const type of Object.keys(schemas)) {
         const schema = schemas[type];
         if (schema === null || typeof schema !== 'object' || typeof (schema as StandardSchemaV1)['~standard']?.validate !== 'function') {

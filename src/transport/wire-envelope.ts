@@ -44,7 +44,10 @@ const utf8 = /*#__PURE__*/ new TextDecoder('utf-8', { fatal: true });
  * nc.publish(subject, encodeEnvelope(event, origin));
  * ```
  */
-export function encodeEnvelope(event: { readonly type: string; readonly payload: unknown; readonly id: number; readonly time: number }, origin: string): string {
+export function encodeEnvelope(
+  event: { readonly type: string; readonly payload: unknown; readonly id: number; readonly time: number },
+  origin: string,
+): string {
   // One literal in a fixed key order: the same hidden class for every event.
   return JSON.stringify({ v: WIRE_VERSION, type: event.type, payload: event.payload, id: event.id, time: event.time, origin });
 }

@@ -13,8 +13,7 @@ import { WIRE_VERSION, parseJson } from './wire-envelope.js';
 
 /** A decoded reply. */
 export type WireReply =
-  | { readonly ok: true; readonly reply: unknown }
-  | { readonly ok: false; readonly name: string; readonly message: string };
+  { readonly ok: true; readonly reply: unknown } | { readonly ok: false; readonly name: string; readonly message: string };
 
 /** The result of {@link decodeReply}. */
 export type DecodedReply = { readonly ok: true; readonly reply: WireReply } | { readonly ok: false; readonly reason: string };
@@ -74,7 +73,8 @@ export function decodeReply(data: Uint8Array | string, maxBytes: number): Decode
   if (value.v !== WIRE_VERSION) return { ok: false, reason: `reply version ${String(value.v)}, expected ${WIRE_VERSION}` };
   if (value.ok === true) return { ok: true, reply: { ok: true, reply: value.reply } };
   const error = value.error as Record<string, unknown> | null | undefined;
-  if (value.ok !== false || error === null || typeof error !== 'object') return { ok: false, reason: "neither 'ok: true' with a reply nor 'ok: false' with an error" };
+  if (value.ok !== false || error === null || typeof error !== 'object')
+    return { ok: false, reason: "neither 'ok: true' with a reply nor 'ok: false' with an error" };
   const name = typeof error.name === 'string' ? error.name : 'Error';
   const message = typeof error.message === 'string' ? error.message : '(no message)';
   return { ok: true, reply: { ok: false, name, message } };

@@ -13,7 +13,8 @@ import { launchChromium } from '../support/chromium.js';
 import { buildApp, type BuiltApp } from './e2e/build-app.js';
 import type { E2eHooks } from './e2e/app.js';
 
-const INDEX = '<!doctype html><html><head><meta charset="utf-8"><title>rxbus e2e</title><link rel="icon" href="data:,"></head><body><app-root></app-root><script type="module" src="/main.js"></script></body></html>';
+const INDEX =
+  '<!doctype html><html><head><meta charset="utf-8"><title>rxbus e2e</title><link rel="icon" href="data:,"></head><body><app-root></app-root><script type="module" src="/main.js"></script></body></html>';
 
 let app: BuiltApp;
 let server: Server | undefined;
@@ -83,7 +84,15 @@ describe('rxbus/angular in headless Chromium', () => {
     await page.click('#toggle');
     await expect.poll(() => page.locator('order-panel').count()).toBe(0);
     expect(await page.evaluate(() => (globalThis as unknown as Hooks).rxbusE2e.failures)).toEqual(['AbortError']);
-    expect(await stats(page)).toMatchObject({ waiters: 0, subscriptions: 1, queued: 0, running: 0, emitters: 0, tracked: 0, pendingRequests: 0 });
+    expect(await stats(page)).toMatchObject({
+      waiters: 0,
+      subscriptions: 1,
+      queued: 0,
+      running: 0,
+      emitters: 0,
+      tracked: 0,
+      pendingRequests: 0,
+    });
 
     // Destroying the app destroys its environment injector, which closes the bus.
     await page.evaluate(() => (globalThis as unknown as Hooks).rxbusE2e.destroyApp());

@@ -16,11 +16,20 @@ function setup(): Bus<Events> {
 describe('busEvents', () => {
   it('streams matching events and completes when the component is destroyed', () => {
     const bus = setup();
-    const Feed = component('x-feed', '', class { readonly orders$ = busEvents('order.*'); });
+    const Feed = component(
+      'x-feed',
+      '',
+      class {
+        readonly orders$ = busEvents('order.*');
+      },
+    );
     const fixture = TestBed.createComponent(Feed);
     const seen: string[] = [];
     let completed = 0;
-    fixture.componentInstance.orders$.subscribe({ next: (e) => void seen.push(`${e.type}:${e.payload.id}`), complete: () => void completed++ });
+    fixture.componentInstance.orders$.subscribe({
+      next: (e) => void seen.push(`${e.type}:${e.payload.id}`),
+      complete: () => void completed++,
+    });
     bus.publish('order.placed', { id: 'a' });
     bus.publish('tick', 1);
     bus.publish('order.confirmed', { id: 'a', total: 2 });
@@ -64,7 +73,10 @@ describe('busEvents', () => {
     destroyRef.destroy();
     const seen: BusEvent[] = [];
     let completed = 0;
-    busEvents('tick', { injector: injectorWith(destroyRef) }).subscribe({ next: (e) => void seen.push(e), complete: () => void completed++ });
+    busEvents('tick', { injector: injectorWith(destroyRef) }).subscribe({
+      next: (e) => void seen.push(e),
+      complete: () => void completed++,
+    });
     bus.publish('tick', 1);
     expect([seen, completed, bus.stats().subscriptions]).toEqual([[], 1, 0]);
   });

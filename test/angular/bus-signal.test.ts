@@ -48,7 +48,13 @@ describe('busSignal', () => {
 
   it('unsubscribes when the component is destroyed and keeps its last value', () => {
     const bus = setup();
-    const Last = component('x-last', '', class { readonly tick = busSignal('tick', { initial: 0 as const }); });
+    const Last = component(
+      'x-last',
+      '',
+      class {
+        readonly tick = busSignal('tick', { initial: 0 as const });
+      },
+    );
     const fixture = TestBed.createComponent(Last);
     const tick = fixture.componentInstance.tick;
     bus.publish('tick', 1);

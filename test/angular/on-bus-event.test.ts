@@ -171,7 +171,14 @@ describe('onBusEvent', () => {
         }
       },
     );
-    const Host = component('x-host', '@if (visible()) { <x-child /> }', class { readonly visible = visible; }, [Child]);
+    const Host = component(
+      'x-host',
+      '@if (visible()) { <x-child /> }',
+      class {
+        readonly visible = visible;
+      },
+      [Child],
+    );
     const fixture = TestBed.createComponent(Host);
     await fixture.whenStable();
     expect(bus.stats().subscriptions).toBe(1);
@@ -236,7 +243,9 @@ describe('onBusEvent', () => {
     const injector = injectorWith(destroyRef);
     expect(() => onBusEvent('tick', 'nope' as never, { injector })).toThrow(TypeError);
     expect(() => onBusEvent('tick', () => undefined, { injector, concurrency: 0 })).toThrow(RangeError);
-    expect(() => onBusEvent('tick', () => undefined, null as never)).toThrow('Expected the options of onBusEvent() to be an object or undefined, got null.');
+    expect(() => onBusEvent('tick', () => undefined, null as never)).toThrow(
+      'Expected the options of onBusEvent() to be an object or undefined, got null.',
+    );
     expect(destroyRef.callbacks.size).toBe(0);
     expect(bus.stats().subscriptions).toBe(0);
   });

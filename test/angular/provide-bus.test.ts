@@ -129,7 +129,9 @@ describe('provideBus', () => {
 
   it('sends unobserved handler failures to Angular’s ErrorHandler with withErrorHandler()', async () => {
     const errors = new RecordingErrorHandler();
-    TestBed.configureTestingModule({ providers: [{ provide: ErrorHandler, useValue: errors }, provideBus<Events>({}, withErrorHandler())] });
+    TestBed.configureTestingModule({
+      providers: [{ provide: ErrorHandler, useValue: errors }, provideBus<Events>({}, withErrorHandler())],
+    });
     const bus = TestBed.inject(BUS) as Bus<Events>;
     bus.on('tick', () => {
       throw new Error('boom');
@@ -148,14 +150,20 @@ describe('provideBus', () => {
 
   it('refuses bad arguments where provideBus is called', () => {
     expect(() => provideBus(null as never)).toThrow(TypeError);
-    expect(() => provideBus({ token: 'bus' as never })).toThrow("Expected the 'token' option of provideBus() to be a token from createBusToken(), got \"bus\".");
+    expect(() => provideBus({ token: 'bus' as never })).toThrow(
+      'Expected the \'token\' option of provideBus() to be a token from createBusToken(), got "bus".',
+    );
     expect(() => provideBus({}, { kind: 'error-handler' } as never)).toThrow(
       'Expected feature #1 of provideBus() to come from withErrorHandler() or withCloseOptions(), got an object.',
     );
-    expect(() => provideBus({}, withErrorHandler(), withErrorHandler())).toThrow("provideBus() got the 'error-handler' feature twice: give it once.");
+    expect(() => provideBus({}, withErrorHandler(), withErrorHandler())).toThrow(
+      "provideBus() got the 'error-handler' feature twice: give it once.",
+    );
     expect(() => withCloseOptions({ timeout: -1 })).toThrow(RangeError);
     expect(() => withCloseOptions({ drain: 'no' as never })).toThrow(TypeError);
-    expect(() => createBusToken('')).toThrow("Expected the bus token name to be a non-empty string such as 'metrics', got an empty string.");
+    expect(() => createBusToken('')).toThrow(
+      "Expected the bus token name to be a non-empty string such as 'metrics', got an empty string.",
+    );
   });
 
   it('checks bus options when the bus is first injected', () => {

@@ -68,4 +68,13 @@ export function injectorWith(destroyRef: DestroyRef): Injector {
 }
 
 /** What `pendingWorkOf` reports for a bus with nothing left. */
-export const NOTHING_PENDING = { waiters: 0, subscriptions: 0, queued: 0, running: 0, emitters: 0, tracked: 0, pendingRequests: 0, timers: 0 };
+export const NOTHING_PENDING = {
+  waiters: 0,
+  subscriptions: 0,
+  queued: 0,
+  running: 0,
+  emitters: 0,
+  tracked: 0,
+  pendingRequests: 0,
+  timers: 0,
+};

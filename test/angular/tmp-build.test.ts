@@ -1,3 +1,6 @@
 import { it } from 'vitest';
 import { buildApp } from './e2e/build-app.js';
-it('builds', async () => { console.time('import'); await buildApp(); }, 200000);
+it('builds', async () => {
+  console.time('import');
+  await buildApp();
+}, 200000);

@@ -11,7 +11,9 @@ import 'rxbus/testing/vitest';
 import { flush, observe } from '../support/async.js';
 
 function setup(scheduler = new VirtualScheduler()): Bus<Events> {
-  TestBed.configureTestingModule({ providers: [provideZonelessChangeDetection(), provideBus<Events>({ scheduler, defaultTimeout: 1000 })] });
+  TestBed.configureTestingModule({
+    providers: [provideZonelessChangeDetection(), provideBus<Events>({ scheduler, defaultTimeout: 1000 })],
+  });
   return TestBed.inject(BUS) as Bus<Events>;
 }
 
@@ -32,7 +34,13 @@ describe('waitForBus', () => {
     const bus = setup();
     await expectNoLeaks(bus, async () => {
       const fixture = TestBed.createComponent(Checkout);
-      const Confirm = component('x-confirm', '', class { readonly confirmed = waitForBus('order.confirmed', ({ total }) => total > 10); });
+      const Confirm = component(
+        'x-confirm',
+        '',
+        class {
+          readonly confirmed = waitForBus('order.confirmed', ({ total }) => total > 10);
+        },
+      );
       const waiting = TestBed.createComponent(Confirm).componentInstance.confirmed;
       const mine = fixture.componentInstance.confirm('a');
       expect(bus.stats().waiters).toBe(2);

@@ -55,7 +55,13 @@ describe('rxbus/angular with zone.js', () => {
     TestBed.configureTestingModule({ providers: [provideZoneChangeDetection(), provideBus<Events>()] });
     const bus = TestBed.inject(BUS) as Bus<Events>;
     const zone = TestBed.inject(NgZone);
-    const Waiting = component('x-waiting', '', class { readonly confirmed = waitForBus('order.confirmed', undefined, { timeout: 3_600_000 }); });
+    const Waiting = component(
+      'x-waiting',
+      '',
+      class {
+        readonly confirmed = waitForBus('order.confirmed', undefined, { timeout: 3_600_000 });
+      },
+    );
     const fixture = zone.run(() => TestBed.createComponent(Waiting));
     fixture.autoDetectChanges();
     await fixture.whenStable(); // with the hour-long timer in the zone, this would not resolve before the test times out
@@ -68,7 +74,13 @@ describe('rxbus/angular with zone.js', () => {
   it('aborts a waiter when its component is destroyed', async () => {
     TestBed.configureTestingModule({ providers: [provideZoneChangeDetection(), provideBus<Events>()] });
     const bus = TestBed.inject(BUS) as Bus<Events>;
-    const Waiting = component('x-waiting', '', class { readonly confirmed = waitForBus('order.confirmed'); });
+    const Waiting = component(
+      'x-waiting',
+      '',
+      class {
+        readonly confirmed = waitForBus('order.confirmed');
+      },
+    );
     const fixture = TestBed.createComponent(Waiting);
     const confirmed = fixture.componentInstance.confirmed;
     expect(bus.stats().waiters).toBe(1);

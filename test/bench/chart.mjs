@@ -52,7 +52,9 @@ for (const s of scenarios) {
     parts.push(`<text x="${LABEL - 8}" y="${cy + 4}" class="l" text-anchor="end">${esc(r.name)}</text>`);
     const x0 = x(1);
     const x1 = x(r.ratio.median);
-    parts.push(`<rect x="${Math.min(x0, x1)}" y="${y + 3}" width="${Math.max(1, Math.round(Math.abs(x1 - x0) * 10) / 10)}" height="${ROW - 6}" fill="${colour(r)}"/>`);
+    parts.push(
+      `<rect x="${Math.min(x0, x1)}" y="${y + 3}" width="${Math.max(1, Math.round(Math.abs(x1 - x0) * 10) / 10)}" height="${ROW - 6}" fill="${colour(r)}"/>`,
+    );
     if (!r.reference) parts.push(`<line x1="${x(r.ratio.min)}" x2="${x(r.ratio.max)}" y1="${cy}" y2="${cy}" class="w"/>`);
     const ratio = r.reference ? 'reference' : `${format(r.ratio.median)}×`;
     parts.push(`<text x="${LABEL + PLOT + 10}" y="${cy + 4}" class="l">${esc(`${format(r.median)} ${s.unit} · ${ratio}`)}</text>`);
@@ -94,13 +96,22 @@ lines.push(
   '| Target | Measured | Met |',
   '| --- | --- | --- |',
 );
-for (const s of scenarios) for (const t of s.targets) lines.push(`| ${t.text} | ${format(t.measured)}${t.unit} | ${t.met ? 'yes' : '**no**'} |`);
+for (const s of scenarios)
+  for (const t of s.targets) lines.push(`| ${t.text} | ${format(t.measured)}${t.unit} | ${t.met ? 'yes' : '**no**'} |`);
 for (const s of scenarios) {
-  lines.push('', `**${s.title}** — reference: ${s.reference}`, '', `| Case | ${s.unit}, median | min–max | × reference, median | min–max |`, '| --- | ---: | ---: | ---: | ---: |');
+  lines.push(
+    '',
+    `**${s.title}** — reference: ${s.reference}`,
+    '',
+    `| Case | ${s.unit}, median | min–max | × reference, median | min–max |`,
+    '| --- | ---: | ---: | ---: | ---: |',
+  );
   for (const r of s.rows) {
     const name = r.name.startsWith('rxbus') ? `**${r.name}**` : r.name;
     const ratio = r.reference ? '(reference)' : `${format(r.ratio.median)}×`;
-    lines.push(`| ${name} | ${format(r.median)} | ${range(r.min, r.max)} | ${ratio} | ${r.reference ? '' : range(r.ratio.min, r.ratio.max)} |`);
+    lines.push(
+      `| ${name} | ${format(r.median)} | ${range(r.min, r.max)} | ${ratio} | ${r.reference ? '' : range(r.ratio.min, r.ratio.max)} |`,
+    );
   }
   if (s.note) lines.push('', s.note);
 }

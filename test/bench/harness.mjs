@@ -226,7 +226,9 @@ function printScenario(result) {
     const range = `${format(r.min)}–${format(r.max)}`;
     const ratio = r.reference ? '(reference)' : `${format(r.ratio.median)}×`;
     const ratioRange = r.reference ? '' : `${format(r.ratio.min)}–${format(r.ratio.max)}`;
-    process.stdout.write(`  ${r.name.padEnd(nameWidth)}${format(r.median).padStart(14)}  ${range.padEnd(22)}${ratio.padStart(13)}  ${ratioRange}\n`);
+    process.stdout.write(
+      `  ${r.name.padEnd(nameWidth)}${format(r.median).padStart(14)}  ${range.padEnd(22)}${ratio.padStart(13)}  ${ratioRange}\n`,
+    );
   }
   if (result.note) process.stdout.write(`  note: ${result.note}\n`);
 }

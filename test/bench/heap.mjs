@@ -202,14 +202,24 @@ export async function run({ heapRounds, quick }) {
   });
   for (const name of ['rxbus (shared signal)', 'rxbus (own signal each)']) {
     const r = row(perWaiter, name);
-    target(perWaiter, { text: `heap per pending waiter, ${name.slice(7, -1)} ≤ 1 KB`, measured: r.median, unit: ' B', met: r.median <= 1024 });
+    target(perWaiter, {
+      text: `heap per pending waiter, ${name.slice(7, -1)} ≤ 1 KB`,
+      measured: r.median,
+      unit: ' B',
+      met: r.median <= 1024,
+    });
   }
   // With a signal of its own per waiter, Node's first listener on each signal
   // is part of the total: what rxbus itself adds is the difference, per round.
   const own = row(perWaiter, 'rxbus (own signal each)');
   const node = row(perWaiter, "Node alone: 1 'abort' listener per signal");
   const share = median(own.values.map((v, i) => v - node.values[i]));
-  target(perWaiter, { text: "heap per pending waiter, own signal each, minus Node's own listener ≤ 1 KB", measured: share, unit: ' B', met: share <= 1024 });
+  target(perWaiter, {
+    text: "heap per pending waiter, own signal each, minus Node's own listener ≤ 1 KB",
+    measured: share,
+    unit: ' B',
+    met: share <= 1024,
+  });
 
   const jobs = quick ? 20_000 : 100_000;
   const perJob = await scenario({

@@ -44,9 +44,13 @@ if (process.argv[2] === '--child') {
 
 function count(entry, which, n) {
   const self = fileURLToPath(import.meta.url);
-  const run = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', self, '--child', entry, which, String(n)], {
-    encoding: 'utf8',
-  });
+  const run = spawnSync(
+    'valgrind',
+    ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', self, '--child', entry, which, String(n)],
+    {
+      encoding: 'utf8',
+    },
+  );
   const match = /Collected : (\d+)/.exec(run.stderr);
   if (match === null) throw new Error(`callgrind printed no total for '${which}':\n${run.stderr.slice(-2000)}`);
   return Number(match[1]);

@@ -71,7 +71,12 @@ async function publishScenario(nc, rounds, quick) {
     note: 'Nobody subscribes: this is the cost of getting events onto the wire. The envelope is the same JSON in both cases.',
   });
   const r = row(result, 'rxbus bridge publish');
-  target(result, { text: 'bridge publish throughput ≥ 0.5× raw nc.publish', measured: r.ratio.median, unit: '×', met: r.ratio.median >= 0.5 });
+  target(result, {
+    text: 'bridge publish throughput ≥ 0.5× raw nc.publish',
+    measured: r.ratio.median,
+    unit: '×',
+    met: r.ratio.median >= 0.5,
+  });
   return result;
 }
 
@@ -89,11 +94,14 @@ async function requestScenario(nc, nc2, rounds, quick) {
         name: 'raw nc.request',
         sample: sample(async () => {
           const subject = `${prefix('rawreq')}.requests.bench.get`;
-          const sub = nc2.subscribe(subject, { callback: (_e, msg) => msg.respond(JSON.stringify({ v: 1, ok: true, reply: msg.json().payload })) });
+          const sub = nc2.subscribe(subject, {
+            callback: (_e, msg) => msg.respond(JSON.stringify({ v: 1, ok: true, reply: msg.json().payload })),
+          });
           await nc2.flush();
           return {
             async run() {
-              for (let i = 0; i < requests; i++) JSON.parse(new TextDecoder().decode((await nc.request(subject, envelope(i), { timeout: 5000 })).data));
+              for (let i = 0; i < requests; i++)
+                JSON.parse(new TextDecoder().decode((await nc.request(subject, envelope(i), { timeout: 5000 })).data));
             },
             teardown: () => sub.unsubscribe(),
           };
@@ -105,7 +113,10 @@ async function requestScenario(nc, nc2, rounds, quick) {
           const p = prefix('req');
           const caller = createBus();
           const server = createBus();
-          const [b1, b2] = await Promise.all([bridge(caller, nc, { prefix: p, requests: 'bench.*' }), bridge(server, nc2, { prefix: p, requests: 'bench.*' })]);
+          const [b1, b2] = await Promise.all([
+            bridge(caller, nc, { prefix: p, requests: 'bench.*' }),
+            bridge(server, nc2, { prefix: p, requests: 'bench.*' }),
+          ]);
           server.handle('bench.get', (payload) => payload);
           await nc2.flush();
           return {
@@ -203,7 +214,12 @@ async function jetStreamScenario(nc, nc2, rounds, quick) {
   });
   for (const stream of streams) await jsm.streams.delete(stream).catch(() => undefined);
   const r = row(result, 'rxbus bridges (ack after deliver)');
-  target(result, { text: 'JetStream end to end vs a raw consume loop (reported, no target)', measured: r.ratio.median, unit: '×', met: true });
+  target(result, {
+    text: 'JetStream end to end vs a raw consume loop (reported, no target)',
+    measured: r.ratio.median,
+    unit: '×',
+    met: true,
+  });
   return result;
 }
 
@@ -215,7 +231,11 @@ export async function run({ rounds, quick }) {
   const [nc, nc2] = await Promise.all([connect({ servers: SERVER }), connect({ servers: SERVER })]);
   const n = Math.min(rounds, quick ? 3 : 5);
   try {
-    return [await publishScenario(nc, n, quick), await requestScenario(nc, nc2, n, quick), await jetStreamScenario(nc, nc2, Math.min(n, 3), quick)];
+    return [
+      await publishScenario(nc, n, quick),
+      await requestScenario(nc, nc2, n, quick),
+      await jetStreamScenario(nc, nc2, Math.min(n, 3), quick),
+    ];
   } finally {
     await Promise.all([nc.close(), nc2.close()]);
   }

@@ -26,14 +26,17 @@ import { perOp, row, scenario, target } from './harness.mjs';
 function clockCase(minMs) {
   return {
     name: 'floor: asyncScheduler.now()',
-    sample: perOp(() => {
-      let sum = 0;
-      return {
-        run(n) {
-          for (let i = 0; i < n; i++) sum += asyncScheduler.now();
-        },
-      };
-    }, { minMs }),
+    sample: perOp(
+      () => {
+        let sum = 0;
+        return {
+          run(n) {
+            for (let i = 0; i < n; i++) sum += asyncScheduler.now();
+          },
+        };
+      },
+      { minMs },
+    ),
   };
 }
 
@@ -43,112 +46,136 @@ function cases(subscribers, minMs) {
     ...(subscribers === 1 ? [clockCase(minMs)] : []),
     {
       name: 'Subject.next',
-      sample: perOp(() => {
-        const subject = new Subject();
-        let sum = 0;
-        each(() => subject.subscribe((v) => (sum += v)));
-        return {
-          run(n) {
-            for (let i = 0; i < n; i++) subject.next(i);
-          },
-        };
-      }, { minMs }),
+      sample: perOp(
+        () => {
+          const subject = new Subject();
+          let sum = 0;
+          each(() => subject.subscribe((v) => (sum += v)));
+          return {
+            run(n) {
+              for (let i = 0; i < n; i++) subject.next(i);
+            },
+          };
+        },
+        { minMs },
+      ),
     },
     {
       name: "rxbus publish → events$('tick')",
-      sample: perOp(() => {
-        const bus = createBus();
-        let sum = 0;
-        each(() => bus.events$('tick').subscribe((e) => (sum += e.payload)));
-        return {
-          run(n) {
-            for (let i = 0; i < n; i++) bus.publish('tick', i);
-          },
-          teardown: () => bus.close(),
-        };
-      }, { minMs }),
+      sample: perOp(
+        () => {
+          const bus = createBus();
+          let sum = 0;
+          each(() => bus.events$('tick').subscribe((e) => (sum += e.payload)));
+          return {
+            run(n) {
+              for (let i = 0; i < n; i++) bus.publish('tick', i);
+            },
+            teardown: () => bus.close(),
+          };
+        },
+        { minMs },
+      ),
     },
     {
       name: 'rxbus publish → events$()',
-      sample: perOp(() => {
-        const bus = createBus();
-        let sum = 0;
-        each(() => bus.events$().subscribe((e) => (sum += e.payload)));
-        return {
-          run(n) {
-            for (let i = 0; i < n; i++) bus.publish('tick', i);
-          },
-          teardown: () => bus.close(),
-        };
-      }, { minMs }),
+      sample: perOp(
+        () => {
+          const bus = createBus();
+          let sum = 0;
+          each(() => bus.events$().subscribe((e) => (sum += e.payload)));
+          return {
+            run(n) {
+              for (let i = 0; i < n; i++) bus.publish('tick', i);
+            },
+            teardown: () => bus.close(),
+          };
+        },
+        { minMs },
+      ),
     },
     {
       name: 'rxbus publish, history: 0',
-      sample: perOp(() => {
-        const bus = createBus({ history: 0 });
-        let sum = 0;
-        each(() => bus.events$('tick').subscribe((e) => (sum += e.payload)));
-        return {
-          run(n) {
-            for (let i = 0; i < n; i++) bus.publish('tick', i);
-          },
-          teardown: () => bus.close(),
-        };
-      }, { minMs }),
+      sample: perOp(
+        () => {
+          const bus = createBus({ history: 0 });
+          let sum = 0;
+          each(() => bus.events$('tick').subscribe((e) => (sum += e.payload)));
+          return {
+            run(n) {
+              for (let i = 0; i < n; i++) bus.publish('tick', i);
+            },
+            teardown: () => bus.close(),
+          };
+        },
+        { minMs },
+      ),
     },
     {
       name: 'eventemitter3 emit',
-      sample: perOp(() => {
-        const emitter = new EventEmitter3();
-        let sum = 0;
-        each(() => emitter.on('tick', (v) => (sum += v)));
-        return {
-          run(n) {
-            for (let i = 0; i < n; i++) emitter.emit('tick', i);
-          },
-        };
-      }, { minMs }),
+      sample: perOp(
+        () => {
+          const emitter = new EventEmitter3();
+          let sum = 0;
+          each(() => emitter.on('tick', (v) => (sum += v)));
+          return {
+            run(n) {
+              for (let i = 0; i < n; i++) emitter.emit('tick', i);
+            },
+          };
+        },
+        { minMs },
+      ),
     },
     {
       name: 'mitt emit',
-      sample: perOp(() => {
-        const emitter = mitt();
-        let sum = 0;
-        each(() => emitter.on('tick', (v) => (sum += v)));
-        return {
-          run(n) {
-            for (let i = 0; i < n; i++) emitter.emit('tick', i);
-          },
-        };
-      }, { minMs }),
+      sample: perOp(
+        () => {
+          const emitter = mitt();
+          let sum = 0;
+          each(() => emitter.on('tick', (v) => (sum += v)));
+          return {
+            run(n) {
+              for (let i = 0; i < n; i++) emitter.emit('tick', i);
+            },
+          };
+        },
+        { minMs },
+      ),
     },
     {
       name: 'eventemitter2 emit',
-      sample: perOp(() => {
-        const emitter = new EventEmitter2();
-        let sum = 0;
-        each(() => emitter.on('tick', (v) => (sum += v)));
-        return {
-          run(n) {
-            for (let i = 0; i < n; i++) emitter.emit('tick', i);
-          },
-        };
-      }, { minMs }),
+      sample: perOp(
+        () => {
+          const emitter = new EventEmitter2();
+          let sum = 0;
+          each(() => emitter.on('tick', (v) => (sum += v)));
+          return {
+            run(n) {
+              for (let i = 0; i < n; i++) emitter.emit('tick', i);
+            },
+          };
+        },
+        { minMs },
+      ),
     },
     {
       // emittery delivers asynchronously; awaiting each emit is how it is
       // used when the producer needs the listeners to have run.
       name: 'emittery await emit',
-      sample: perOp(() => {
-        const emitter = new Emittery();
-        let sum = 0;
-        each(() => emitter.on('tick', (v) => (sum += v)));
-        return {
-          async run(n) {
-            for (let i = 0; i < n; i++) await emitter.emit('tick', i);
-          },
-        };
-      }, { minMs }),
+      sample: perOp(
+        () => {
+          const emitter = new Emittery();
+          let sum = 0;
+          each(() => emitter.on('tick', (v) => (sum += v)));
+          return {
+            async run(n) {
+              for (let i = 0; i < n; i++) await emitter.emit('tick', i);
+            },
+          };
+        },
+        { minMs },
+      ),
     },
   ];
 }

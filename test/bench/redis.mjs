@@ -71,7 +71,12 @@ async function publishScenario(redis, rounds, quick) {
     note: 'Nobody subscribes (each PUBLISH replies 0, counted as unheard): this is the cost of getting events onto the wire. The envelope is the same JSON in both cases.',
   });
   const r = row(result, 'rxbus bridge publish');
-  target(result, { text: 'bridge publish throughput ≥ 0.5× raw redis.publish', measured: r.ratio.median, unit: '×', met: r.ratio.median >= 0.5 });
+  target(result, {
+    text: 'bridge publish throughput ≥ 0.5× raw redis.publish',
+    measured: r.ratio.median,
+    unit: '×',
+    met: r.ratio.median >= 0.5,
+  });
   return result;
 }
 
@@ -151,7 +156,12 @@ async function streamsScenario(redis, reader, rounds, quick) {
   });
   if (keys.length > 0) await redis.del(...keys);
   const r = row(result, 'rxbus bridges (ack after deliver)');
-  target(result, { text: 'Streams end to end vs a raw XADD/XREADGROUP/XACK loop (reported, no target)', measured: r.ratio.median, unit: '×', met: true });
+  target(result, {
+    text: 'Streams end to end vs a raw XADD/XREADGROUP/XACK loop (reported, no target)',
+    measured: r.ratio.median,
+    unit: '×',
+    met: true,
+  });
   return result;
 }
 

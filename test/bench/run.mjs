@@ -20,15 +20,24 @@ const root = resolve(here, '../..');
 // Heap scenarios need gc(). Rather than rely on every caller passing the
 // flag, re-start this script with it.
 if (typeof globalThis.gc !== 'function') {
-  const child = spawnSync(process.execPath, ['--expose-gc', ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-  });
+  const child = spawnSync(
+    process.execPath,
+    ['--expose-gc', ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    {
+      stdio: 'inherit',
+    },
+  );
   process.exit(child.status ?? 1);
 }
 
 const flags = parseFlags(process.argv.slice(2));
 if (flags.help) {
-  process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 9).join('\n') + '\n');
+  process.stdout.write(
+    readFileSync(fileURLToPath(import.meta.url), 'utf8')
+      .split('\n')
+      .slice(0, 9)
+      .join('\n') + '\n',
+  );
   process.exit(0);
 }
 
@@ -80,7 +89,20 @@ const meta = {
   commit: git('rev-parse', '--short', 'HEAD'),
   dirty: (git('status', '--porcelain', '--untracked-files=no') ?? '') !== '',
   rxbus: pkg.version,
-  peers: Object.fromEntries(['rxjs', 'eventemitter3', 'mitt', 'eventemitter2', 'emittery', 'p-queue', 'p-limit', '@nats-io/transport-node', '@nats-io/jetstream', 'ioredis'].map((n) => [n, versionOf(n)])),
+  peers: Object.fromEntries(
+    [
+      'rxjs',
+      'eventemitter3',
+      'mitt',
+      'eventemitter2',
+      'emittery',
+      'p-queue',
+      'p-limit',
+      '@nats-io/transport-node',
+      '@nats-io/jetstream',
+      'ioredis',
+    ].map((n) => [n, versionOf(n)]),
+  ),
   quick: flags.quick,
   rounds: settings.rounds,
   heapRounds: settings.heapRounds,
@@ -111,7 +133,11 @@ if (flags.json || flags.out !== undefined) {
   // recompute anything; rounded to 4 significant digits (ratios go down to
   // 0.0001×) to keep the committed file readable.
   const round = (x) => (Number.isInteger(x) || Math.abs(x) >= 1000 ? Math.round(x) : Number(x.toPrecision(4)));
-  const json = JSON.stringify({ meta: { ...meta, seconds }, scenarios }, (key, value) => (typeof value === 'number' ? round(value) : value), 2);
+  const json = JSON.stringify(
+    { meta: { ...meta, seconds }, scenarios },
+    (key, value) => (typeof value === 'number' ? round(value) : value),
+    2,
+  );
   writeFileSync(file, `${json}\n`);
   process.stdout.write(`\nwrote ${file}\n`);
 }

@@ -24,51 +24,91 @@ function publishCases(k, type, minMs) {
   return [
     {
       name: label('rxbus events$'),
-      sample: perOp(() => {
-        const bus = createBus({ history: 0 });
-        let sum = 0;
-        for (let i = 0; i < k; i++) bus.events$(`tenant${i}.*`).subscribe((e) => (sum += e.payload));
-        return { run: (n) => { for (let i = 0; i < n; i++) bus.publish(type, i); }, teardown: () => bus.close() };
-      }, { minMs }),
+      sample: perOp(
+        () => {
+          const bus = createBus({ history: 0 });
+          let sum = 0;
+          for (let i = 0; i < k; i++) bus.events$(`tenant${i}.*`).subscribe((e) => (sum += e.payload));
+          return {
+            run: (n) => {
+              for (let i = 0; i < n; i++) bus.publish(type, i);
+            },
+            teardown: () => bus.close(),
+          };
+        },
+        { minMs },
+      ),
     },
     {
       name: label('rxbus on'),
-      sample: perOp(() => {
-        const bus = createBus({ history: 0 });
-        let sum = 0;
-        for (let i = 0; i < k; i++) bus.on(`tenant${i}.*`, (p) => void (sum += p));
-        return { run: (n) => { for (let i = 0; i < n; i++) bus.publish(type, i); }, teardown: () => bus.close() };
-      }, { minMs }),
+      sample: perOp(
+        () => {
+          const bus = createBus({ history: 0 });
+          let sum = 0;
+          for (let i = 0; i < k; i++) bus.on(`tenant${i}.*`, (p) => void (sum += p));
+          return {
+            run: (n) => {
+              for (let i = 0; i < n; i++) bus.publish(type, i);
+            },
+            teardown: () => bus.close(),
+          };
+        },
+        { minMs },
+      ),
     },
     {
       name: label('rxbus waitFor (pending)'),
-      sample: perOp(() => {
-        const bus = createBus({ history: 0, defaultTimeout: 0 });
-        // Predicates that never match: the waiters stay pending through the run.
-        for (let i = 0; i < k; i++) bus.waitFor(`tenant${i}.*`, () => false).catch(noop);
-        return { run: (n) => { for (let i = 0; i < n; i++) bus.publish(type, i); }, teardown: () => bus.close() };
-      }, { minMs }),
+      sample: perOp(
+        () => {
+          const bus = createBus({ history: 0, defaultTimeout: 0 });
+          // Predicates that never match: the waiters stay pending through the run.
+          for (let i = 0; i < k; i++) bus.waitFor(`tenant${i}.*`, () => false).catch(noop);
+          return {
+            run: (n) => {
+              for (let i = 0; i < n; i++) bus.publish(type, i);
+            },
+            teardown: () => bus.close(),
+          };
+        },
+        { minMs },
+      ),
     },
     {
       name: label('EventEmitter2 wildcard'),
-      sample: perOp(() => {
-        const emitter = new EventEmitter2({ wildcard: true, maxListeners: 0 });
-        let sum = 0;
-        for (let i = 0; i < k; i++) emitter.on(`tenant${i}.*`, (v) => (sum += v));
-        return { run: (n) => { for (let i = 0; i < n; i++) emitter.emit(type, i); } };
-      }, { minMs }),
+      sample: perOp(
+        () => {
+          const emitter = new EventEmitter2({ wildcard: true, maxListeners: 0 });
+          let sum = 0;
+          for (let i = 0; i < k; i++) emitter.on(`tenant${i}.*`, (v) => (sum += v));
+          return {
+            run: (n) => {
+              for (let i = 0; i < n; i++) emitter.emit(type, i);
+            },
+          };
+        },
+        { minMs },
+      ),
     },
     {
       name: label('Subject + filter'),
-      sample: perOp(() => {
-        const subject = new Subject();
-        let sum = 0;
-        for (let i = 0; i < k; i++) {
-          const prefix = `tenant${i}.`;
-          subject.pipe(filter((e) => e.type.startsWith(prefix) && e.type.indexOf('.', prefix.length) === -1)).subscribe((e) => (sum += e.payload));
-        }
-        return { run: (n) => { for (let i = 0; i < n; i++) subject.next({ type, payload: i }); } };
-      }, { minMs }),
+      sample: perOp(
+        () => {
+          const subject = new Subject();
+          let sum = 0;
+          for (let i = 0; i < k; i++) {
+            const prefix = `tenant${i}.`;
+            subject
+              .pipe(filter((e) => e.type.startsWith(prefix) && e.type.indexOf('.', prefix.length) === -1))
+              .subscribe((e) => (sum += e.payload));
+          }
+          return {
+            run: (n) => {
+              for (let i = 0; i < n; i++) subject.next({ type, payload: i });
+            },
+          };
+        },
+        { minMs },
+      ),
     },
   ];
 }
@@ -158,7 +198,12 @@ export async function run({ rounds, minMs, quick }) {
     const growth = row(last, name).median / row(first, name).median;
     target(last, { text: `churn: ${name} per pair at ${ns.at(-1)} ≤ 1.5× at ${ns[0]}`, measured: growth, unit: '×', met: growth <= 1.5 });
     const peer = row(last, 'Subject + filter, in order');
-    target(last, { text: `churn: ${name} ≤ Subject + filter`, measured: row(last, name).median / peer.median, unit: '×', met: row(last, name).median <= peer.median });
+    target(last, {
+      text: `churn: ${name} ≤ Subject + filter`,
+      measured: row(last, name).median / peer.median,
+      unit: '×',
+      met: row(last, name).median <= peer.median,
+    });
   }
   return results;
 }

@@ -38,7 +38,8 @@ function rxbusCase(count) {
             await Promise.all(waits);
           },
           async teardown() {
-            if (timedOut !== count || bus.stats().waiters !== 0 || scheduler.pending !== 0) throw new Error('rxbus: not every waiter timed out cleanly');
+            if (timedOut !== count || bus.stats().waiters !== 0 || scheduler.pending !== 0)
+              throw new Error('rxbus: not every waiter timed out cleanly');
             await bus.close();
           },
         };

@@ -56,7 +56,9 @@ const libraries = {
   rxbus: (k, makeMatcher) => {
     const bus = createBus();
     const controller = new AbortController();
-    const waits = urls(k).map((url) => bus.waitFor(TYPE, makeMatcher.rxbus(url), { timeout: TIMEOUT, signal: controller.signal }).catch(noop));
+    const waits = urls(k).map((url) =>
+      bus.waitFor(TYPE, makeMatcher.rxbus(url), { timeout: TIMEOUT, signal: controller.signal }).catch(noop),
+    );
     return {
       publish: (payload) => bus.publish(TYPE, payload),
       publishMany(payload, n) {
@@ -84,13 +86,16 @@ const unrelated = { url: '/unrelated', status: 200 };
 function publishCase(library, k, matcher, minMs, name = `${library}, K=${k.toLocaleString('en-US')}`) {
   return {
     name,
-    sample: perOp(() => {
-      const waiters = libraries[library](k, matcher);
-      return {
-        run: (n) => waiters.publishMany(unrelated, n),
-        teardown: waiters.teardown,
-      };
-    }, { minMs }),
+    sample: perOp(
+      () => {
+        const waiters = libraries[library](k, matcher);
+        return {
+          run: (n) => waiters.publishMany(unrelated, n),
+          teardown: waiters.teardown,
+        };
+      },
+      { minMs },
+    ),
   };
 }
 
@@ -153,7 +158,12 @@ export async function run({ rounds, minMs }) {
     note: 'Publishes the 10 000 matching events in registration order, then awaits every promise.',
   });
   const rxResolve = row(resolveAll, 'rxbus');
-  target(resolveAll, { text: 'resolving 10 000 indexed waiters ≤ 50 ms total', measured: rxResolve.median, unit: ' ms', met: rxResolve.median <= 50 });
+  target(resolveAll, {
+    text: 'resolving 10 000 indexed waiters ≤ 50 ms total',
+    measured: rxResolve.median,
+    unit: ' ms',
+    met: rxResolve.median <= 50,
+  });
   results.push(resolveAll);
 
   const K = 10_000;

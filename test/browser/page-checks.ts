@@ -26,7 +26,10 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 const checks = {
-  environment: async () => ({ hasProcess: typeof (globalThis as { process?: unknown }).process !== 'undefined', userAgent: navigator.userAgent }),
+  environment: async () => ({
+    hasProcess: typeof (globalThis as { process?: unknown }).process !== 'undefined',
+    userAgent: navigator.userAgent,
+  }),
 
   async waiter() {
     const bus = createBus<Events>({ history: 16 });
@@ -86,7 +89,14 @@ const checks = {
     await bus.settled();
     const after = bus.stats();
     await bus.close();
-    return { maxRunning, order, runningDuring: during.running, queuedDuring: during.queued, delivered: after.delivered, queuedAfter: after.queued };
+    return {
+      maxRunning,
+      order,
+      runningDuring: during.running,
+      queuedDuring: during.queued,
+      delivered: after.delivered,
+      queuedAfter: after.queued,
+    };
   },
 
   async backpressure() {
@@ -121,12 +131,21 @@ const checks = {
     } catch (error) {
       publishError = error;
     }
-    return { waiterRejected: waiterError instanceof BusClosedError, publishThrew: publishError instanceof BusClosedError, waitersAfter: bus.stats().waiters };
+    return {
+      waiterRejected: waiterError instanceof BusClosedError,
+      publishThrew: publishError instanceof BusClosedError,
+      waitersAfter: bus.stats().waiters,
+    };
   },
 
   async operators() {
     const bus = createBus<{ 'page.view': number; 'order.created': number }>();
-    const found = firstValueFrom(bus.events$().pipe(ofType('order.*'), waitFor((e) => e.payload > 1, { timeout: 5000 })));
+    const found = firstValueFrom(
+      bus.events$().pipe(
+        ofType('order.*'),
+        waitFor((e) => e.payload > 1, { timeout: 5000 }),
+      ),
+    );
     bus.publish('page.view', 9);
     bus.publish('order.created', 1);
     bus.publish('order.created', 2);

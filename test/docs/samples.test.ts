@@ -133,7 +133,9 @@ describe('doc samples', () => {
     async (_name, sample) => {
       const path = join(outDir, sampleFileName(sample).replace(/\.ts$/, '.js'));
       const result = await slot(() => runNode(path));
-      const verdict = result.timedOut ? `did not end within ${runTimeoutMs} ms (mark it \`ts no-run\` if it never ends)` : `exit ${result.code ?? result.signal}`;
+      const verdict = result.timedOut
+        ? `did not end within ${runTimeoutMs} ms (mark it \`ts no-run\` if it never ends)`
+        : `exit ${result.code ?? result.signal}`;
       expect(verdict, `${where(sample)}: ${result.output}`).toBe('exit 0');
     },
     runTimeoutMs + 10_000,
@@ -142,7 +144,9 @@ describe('doc samples', () => {
 
 describe('sample markers', () => {
   it('reads ts, ts no-run and ts fragment, with the line of each fence', () => {
-    const text = ['# t', '```ts', 'a()', '```', '```ts no-run', 'b()', '```', '```ts fragment', 'c', '```', '```sh', 'npm i', '```'].join('\n');
+    const text = ['# t', '```ts', 'a()', '```', '```ts no-run', 'b()', '```', '```ts fragment', 'c', '```', '```sh', 'npm i', '```'].join(
+      '\n',
+    );
     expect(extractSamples('x.md', text).map((s) => [s.line, s.mode, s.code])).toEqual([
       [2, 'run', 'a()\n'],
       [5, 'no-run', 'b()\n'],

@@ -72,7 +72,12 @@ describe.skipIf(!up)('rxbus/nats bridge, core mode (shared server)', () => {
     sub.unsubscribe();
     await b.close();
     expect((await types).map((e) => e.type)).toEqual(['page.a.b', 'job.x', 'page.with space']);
-    expect(raw).toEqual([`${prefix}.events.page.a.b`, `${prefix}.events.job.x`, `${prefix}.events.job.x.y`, `${prefix}.events.page.with%20space`]);
+    expect(raw).toEqual([
+      `${prefix}.events.page.a.b`,
+      `${prefix}.events.job.x`,
+      `${prefix}.events.job.x.y`,
+      `${prefix}.events.page.with%20space`,
+    ]);
   });
 
   it('shares events across a queue group', async () => {
@@ -106,7 +111,11 @@ describe.skipIf(!up)('rxbus/nats bridge, core mode (shared server)', () => {
     server.handle('user.slow', () => new Promise(() => undefined));
     await ncB.flush();
     expect(await caller.request('user.get', { id: '7' }, { timeout: 2000 })).toEqual({ id: '7', name: 'Ada' });
-    await expect(caller.request('user.fail', {}, { timeout: 2000 })).rejects.toMatchObject({ name: 'RemoteError', remoteName: 'NotFoundError', remoteMessage: 'no user 9' });
+    await expect(caller.request('user.fail', {}, { timeout: 2000 })).rejects.toMatchObject({
+      name: 'RemoteError',
+      remoteName: 'NotFoundError',
+      remoteMessage: 'no user 9',
+    });
     const slow = await caller.request('user.slow', {}, { timeout: 200 }).catch((e: unknown) => e);
     expect(slow).toBeInstanceOf(RequestTimeoutError);
     expect(slow).not.toBeInstanceOf(RemoteError);
@@ -117,12 +126,18 @@ describe.skipIf(!up)('rxbus/nats bridge, core mode (shared server)', () => {
   it('counts and reports bad input from the wire, and keeps going', async () => {
     const prefix = uniquePrefix('bad');
     const bus = createBus();
-    const b = await open(bus, ncB, { prefix, subscribe: 'order.*', maxMessageBytes: 64 * 1024, schema: { 'order.created': z.object({ id: z.number() }) } });
+    const b = await open(bus, ncB, {
+      prefix,
+      subscribe: 'order.*',
+      maxMessageBytes: 64 * 1024,
+      schema: { 'order.created': z.object({ id: z.number() }) },
+    });
     const errors = firstValueFrom(b.errors$.pipe(toArray()));
     const onBus: unknown[] = [];
     bus.errors$.subscribe((e) => onBus.push(e));
     const subject = `${prefix}.events.order.created`;
-    const good = (id: number, payload: unknown = { id }) => JSON.stringify({ v: 1, type: 'order.created', payload, id, time: 0, origin: 'wire-test' });
+    const good = (id: number, payload: unknown = { id }) =>
+      JSON.stringify({ v: 1, type: 'order.created', payload, id, time: 0, origin: 'wire-test' });
     ncA.publish(subject, good(1).slice(0, 25)); // truncated JSON
     ncA.publish(subject, good(2, 'x'.repeat(100 * 1024))); // huge
     ncA.publish(subject, good(3).replace('"v":1', '"v":9')); // wrong version
@@ -132,7 +147,13 @@ describe.skipIf(!up)('rxbus/nats bridge, core mode (shared server)', () => {
     ncA.publish(subject, good(7));
     await bus.waitFor('order.created', { id: 7 }, { timeout: 5000 });
     await b.close();
-    expect((await errors).map((e) => e.reason)).toEqual(['invalid-message', 'invalid-message', 'invalid-message', 'invalid-message', 'schema']);
+    expect((await errors).map((e) => e.reason)).toEqual([
+      'invalid-message',
+      'invalid-message',
+      'invalid-message',
+      'invalid-message',
+      'schema',
+    ]);
     expect(b.stats()).toMatchObject({ invalid: 5, received: 1 });
     expect(onBus).toHaveLength(5);
     expect(onBus.every((e) => e instanceof BridgeError)).toBe(true);

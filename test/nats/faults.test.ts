@@ -55,7 +55,13 @@ describe.skipIf(!existsSync('/usr/sbin/nats-server'))('rxbus/nats under faults (
     const consumer = createBus({ concurrency: 32 });
     for (const bus of [producer, consumer]) bus.errors$.subscribe(() => undefined);
     const out = await bridge(producer, ncOut, { prefix, mode: 'jetstream', publish: 'job', jetstream: { maxOutbox: 20_000 } });
-    const inb = await bridge(consumer, ncIn, { prefix, mode: 'jetstream', subscribe: 'job', group: 'crash', jetstream: { ackWait: 2000, backoff: () => 200 } });
+    const inb = await bridge(consumer, ncIn, {
+      prefix,
+      mode: 'jetstream',
+      subscribe: 'job',
+      group: 'crash',
+      jetstream: { ackWait: 2000, backoff: () => 200 },
+    });
     bridges.push(out, inb);
     const statuses: BridgeStatus[] = [];
     inb.status$.subscribe((s) => statuses.push(s));

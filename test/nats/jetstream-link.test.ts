@@ -37,7 +37,9 @@ describe.skipIf(!up)('rxbus/nats bridge, JetStream mode (shared server)', () => 
   });
 
   it('refuses to open without the stream, naming ensureStream', async () => {
-    const error = await bridge(createBus(), nc, { mode: 'jetstream', prefix: uniquePrefix('nostream'), subscribe: 'a' }).catch((e: unknown) => e);
+    const error = await bridge(createBus(), nc, { mode: 'jetstream', prefix: uniquePrefix('nostream'), subscribe: 'a' }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(BridgeError);
     expect((error as Error).message).toMatch(/ensureStream/);
   });
@@ -55,7 +57,9 @@ describe.skipIf(!up)('rxbus/nats bridge, JetStream mode (shared server)', () => 
     });
     for (let n = 0; n < 20; n++) producer.publish('order.created', { n });
     await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(20);
-    await expect.poll(async () => (await (await jetstreamManager(nc)).consumers.info(streams.at(-1)!, 'billing')).num_ack_pending, { timeout: 5000 }).toBe(0);
+    await expect
+      .poll(async () => (await (await jetstreamManager(nc)).consumers.info(streams.at(-1)!, 'billing')).num_ack_pending, { timeout: 5000 })
+      .toBe(0);
     expect(seen.sort((a, b) => a - b)).toEqual([...Array(20).keys()]);
     expect(out.stats()).toMatchObject({ sent: 20, outbox: 0 });
     expect(inb.stats()).toMatchObject({ received: 20, failed: 0, redelivered: 0, inFlight: 0 });
@@ -108,7 +112,11 @@ describe.skipIf(!up)('rxbus/nats bridge, JetStream mode (shared server)', () => 
     producer.publish('x', 1);
     await expect.poll(() => out.stats().sent, { timeout: 5000 }).toBe(1);
     const js = jetstream(nc);
-    const ack = await js.publish(`${prefix}.events.x`, JSON.stringify({ v: 1, type: 'x', payload: 1, id: 1, time: 0, origin: out.origin }), { msgID: `${out.origin}#1` });
+    const ack = await js.publish(
+      `${prefix}.events.x`,
+      JSON.stringify({ v: 1, type: 'x', payload: 1, id: 1, time: 0, origin: out.origin }),
+      { msgID: `${out.origin}#1` },
+    );
     expect(ack.duplicate).toBe(true);
     const info = await (await jetstreamManager(nc)).streams.info(streams.at(-1)!);
     expect(info.state.messages).toBe(1);

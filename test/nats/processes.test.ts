@@ -56,7 +56,9 @@ describe.skipIf(!up)('rxbus/nats across real OS processes (shared server)', () =
     const out = await bridge(producer, nc, { prefix, mode: 'jetstream', publish: 'job' });
     const total = 10_000;
     for (let id = 0; id < total; id++) producer.publish('job', { id });
-    await expect.poll(() => workers.reduce((n, w) => n + w.handled.length, 0), { timeout: 60_000, interval: 100 }).toBeGreaterThanOrEqual(total);
+    await expect
+      .poll(() => workers.reduce((n, w) => n + w.handled.length, 0), { timeout: 60_000, interval: 100 })
+      .toBeGreaterThanOrEqual(total);
     await out.close();
     const all = workers.flatMap((w) => w.handled as number[]);
     expect(all).toHaveLength(total);
@@ -78,7 +80,14 @@ describe.skipIf(!up)('rxbus/nats across real OS processes (shared server)', () =
     const stream = await ensureStream(nc, { prefix, storage: 'memory' });
     const workers = await Promise.all([Peer.start(), Peer.start(), Peer.start()]);
     peers.push(...workers);
-    const options = { prefix, mode: 'jetstream' as const, subscribe: ['job'], group: 'workers', maxInFlight: 8, jetstream: { ackWait: 1000 } };
+    const options = {
+      prefix,
+      mode: 'jetstream' as const,
+      subscribe: ['job'],
+      group: 'workers',
+      maxInFlight: 8,
+      jetstream: { ackWait: 1000 },
+    };
     await Promise.all(workers.map((w) => w.open(SHARED, options)));
     await Promise.all(workers.map((w) => w.consume('job', { report: true, delay: 50 })));
     const producer = createBus();

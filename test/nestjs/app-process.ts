@@ -35,7 +35,9 @@ export const VARIANTS: readonly AppVariant[] = [
 
 /** `npm ci` in the NestJS 12 fixture when its node_modules are missing or do not match its package.json. */
 async function installNest12(): Promise<void> {
-  const wanted = (JSON.parse(readFileSync(`${NEST12}/package.json`, 'utf8')) as { dependencies: Record<string, string> }).dependencies['@nestjs/core'];
+  const wanted = (JSON.parse(readFileSync(`${NEST12}/package.json`, 'utf8')) as { dependencies: Record<string, string> }).dependencies[
+    '@nestjs/core'
+  ];
   const installed = `${NEST12}/node_modules/@nestjs/core/package.json`;
   if (existsSync(installed) && (JSON.parse(readFileSync(installed, 'utf8')) as { version: string }).version === wanted) return;
   await promisify(execFile)('npm', ['ci', '--prefix', NEST12, '--no-audit', '--no-fund', '--loglevel=error'], { timeout: 240_000 });
@@ -81,10 +83,15 @@ export class AppProcess {
 
   /** Starts `file` with `env` on a free port; resolves once it listens. */
   static async start(file: string, env: Record<string, string> = {}): Promise<AppProcess> {
-    const child = spawn(process.execPath, [file], { env: { ...process.env, PORT: '0', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [file], {
+      env: { ...process.env, PORT: '0', NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const app = new AppProcess(child);
     const ready = app.waitForOutput(/^listening \d+$/, 1, 30_000);
-    const early = app.exited.then(({ code }) => Promise.reject(new Error(`app exited with ${code} before listening:\n${app.output.join('\n')}`)));
+    const early = app.exited.then(({ code }) =>
+      Promise.reject(new Error(`app exited with ${code} before listening:\n${app.output.join('\n')}`)),
+    );
     const [line] = await Promise.race([ready, early]);
     app.port = Number(/\d+$/.exec(line!)![0]);
     return app;
@@ -101,7 +108,8 @@ export class AppProcess {
     for (;;) {
       const found = this.output.filter((line) => pattern.test(line));
       if (found.length >= count) return found;
-      if (Date.now() > deadline) throw new Error(`no ${count} line(s) matching ${pattern} within ${timeout} ms:\n${this.output.join('\n')}`);
+      if (Date.now() > deadline)
+        throw new Error(`no ${count} line(s) matching ${pattern} within ${timeout} ms:\n${this.output.join('\n')}`);
       // Woken by new output; the timer only bounds the wait for the deadline check.
       await new Promise<void>((resolve) => {
         this.#wake.push(resolve);

@@ -40,7 +40,9 @@ describe.each(VARIANTS)('a real Nest application process: $name', (variant) => {
 
   it('serves 200 concurrent requests with at most 4 handlers running, each with its own reply and its own nestjs-cls request id', async () => {
     const ids = Array.from({ length: 200 }, (_, i) => `o${i}`);
-    const replies = await Promise.all(ids.map((id) => json(`${app.url}/orders/${id}`, { method: 'POST', headers: { 'x-request-id': `req-${id}` } })));
+    const replies = await Promise.all(
+      ids.map((id) => json(`${app.url}/orders/${id}`, { method: 'POST', headers: { 'x-request-id': `req-${id}` } })),
+    );
     for (const [i, reply] of replies.entries()) {
       expect(reply).toEqual({ status: 201, body: { id: ids[i], requestId: `req-${ids[i]}`, pid: app.child.pid } });
     }
@@ -51,7 +53,7 @@ describe.each(VARIANTS)('a real Nest application process: $name', (variant) => {
     expect(stats.delivered).toBeGreaterThanOrEqual(201);
   });
 
-  it('logs a failing handler through Nest\'s logger and keeps serving', async () => {
+  it("logs a failing handler through Nest's logger and keeps serving", async () => {
     expect((await json(`${app.url}/fail/5`, { method: 'POST' })).status).toBe(201);
     const [line] = await app.waitForOutput(/deliberate failure 5/);
     expect(line).toMatch(/ERROR \[RxBus\] Handler 'OrderHandlers\.fail' failed on 'job\.fail' \(event #\d+\): deliberate failure 5/);
@@ -103,7 +105,10 @@ describe.skipIf(!natsUp)('two Nest application processes over rxbus/nats', () =>
   it('answers an HTTP request in one process with an event a handler published in the other', async () => {
     const file = await bundleApp(VARIANTS[0]!);
     const env = { NATS_URL: SHARED, NATS_PREFIX: uniquePrefix('nest') };
-    const [front, worker] = await Promise.all([AppProcess.start(file, { ...env, ROLE: 'front' }), AppProcess.start(file, { ...env, ROLE: 'worker' })]);
+    const [front, worker] = await Promise.all([
+      AppProcess.start(file, { ...env, ROLE: 'front' }),
+      AppProcess.start(file, { ...env, ROLE: 'worker' }),
+    ]);
     apps.push(front, worker);
     expect(front.output).toContain('bridged');
     expect(worker.output).toContain('bridged');

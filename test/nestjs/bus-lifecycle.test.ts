@@ -57,7 +57,10 @@ describe('shutdown drain', () => {
         return new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(void aborted.push(n))));
       }
     }
-    const app = await Test.createTestingModule({ imports: [RxBusModule.forRoot({ logger, scheduler, drainTimeout: 5000 })], providers: [Stuck] }).compile();
+    const app = await Test.createTestingModule({
+      imports: [RxBusModule.forRoot({ logger, scheduler, drainTimeout: 5000 })],
+      providers: [Stuck],
+    }).compile();
     await app.init();
     const bus = app.get<Bus<Events>>(getBusToken());
     bus.publish('job', { n: 1 });

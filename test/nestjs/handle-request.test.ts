@@ -17,7 +17,7 @@ async function start(providers: Provider[]) {
 }
 
 describe('@HandleRequest', () => {
-  it('answers bus.request with the method\'s result, called on the instance with (payload, { signal })', async () => {
+  it("answers bus.request with the method's result, called on the instance with (payload, { signal })", async () => {
     @Injectable()
     class Users {
       readonly prefix = 'user-';
@@ -104,7 +104,7 @@ describe('@HandleRequest', () => {
     await expect(bus.request('user.get', { id: '1' })).resolves.toEqual({ id: '1', name: 'user.get' });
   });
 
-  it('keeps the core\'s rule against a responder registered by hand for the same type', async () => {
+  it("keeps the core's rule against a responder registered by hand for the same type", async () => {
     const bus = createBus<Events>();
     bus.handle('user.get', ({ id }) => ({ id, name: 'by hand' }));
     @Injectable()

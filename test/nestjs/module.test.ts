@@ -65,7 +65,11 @@ describe('RxBusModule.forRootAsync', () => {
     }
     const app = await startApp({
       imports: [
-        RxBusModule.forRootAsync({ imports: [ConfigModule], inject: [CONFIG], useFactory: async (config: { concurrency: number }) => ({ ...config }) }),
+        RxBusModule.forRootAsync({
+          imports: [ConfigModule],
+          inject: [CONFIG],
+          useFactory: async (config: { concurrency: number }) => ({ ...config }),
+        }),
       ],
       providers: [Slow],
     });
@@ -82,7 +86,10 @@ describe('a second bus', () => {
     @Injectable()
     class Audit {
       readonly seen: string[] = [];
-      constructor(@InjectBus('audit') readonly audit: Bus<Events>, @Inject(getBusToken()) readonly main: Bus<Events>) {}
+      constructor(
+        @InjectBus('audit') readonly audit: Bus<Events>,
+        @Inject(getBusToken()) readonly main: Bus<Events>,
+      ) {}
       @OnBusEvent('audit.*', { bus: 'audit' })
       onAudit({ what }: { what: string }) {
         this.seen.push(`audit:${what}`);
@@ -92,7 +99,10 @@ describe('a second bus', () => {
         this.seen.push(`main:${what}`);
       }
     }
-    const app = await startApp({ imports: [RxBusModule.forRoot({}), RxBusModule.forRootAsync({ name: 'audit', useFactory: () => ({}) })], providers: [Audit] });
+    const app = await startApp({
+      imports: [RxBusModule.forRoot({}), RxBusModule.forRootAsync({ name: 'audit', useFactory: () => ({}) })],
+      providers: [Audit],
+    });
     const audit = app.get(Audit);
     expect(audit.audit).toBe(app.get(getBusToken('audit')));
     expect(audit.audit).not.toBe(audit.main);

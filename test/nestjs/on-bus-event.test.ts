@@ -220,7 +220,9 @@ describe('@OnBusEvent', () => {
     const { bus } = await start([Broken], {}, logger);
     bus.publish('order.paid', { id: 1 });
     await bus.settled();
-    expect(logger.at('error')).toEqual([expect.stringContaining("Handler 'Broken.handle' failed on 'order.paid' (event #1): cannot build")]);
+    expect(logger.at('error')).toEqual([
+      expect.stringContaining("Handler 'Broken.handle' failed on 'order.paid' (event #1): cannot build"),
+    ]);
   });
 
   it('checks its arguments when the class is defined', () => {
@@ -245,7 +247,7 @@ describe('@OnBusEvent', () => {
     expect(bus.stats()).toMatchObject({ subscriptions: 0, running: 0, queued: 0, waiters: 0, delivered: 1 });
   });
 
-  it('uses Nest\'s Logger class by default (app.useLogger applies)', async () => {
+  it("uses Nest's Logger class by default (app.useLogger applies)", async () => {
     const logger = new CaptureLogger();
     @Injectable()
     class Flaky {

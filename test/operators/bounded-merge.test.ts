@@ -43,7 +43,8 @@ describe('boundedMerge', () => {
           const source = hot('-a-b-c-d-e-f-g-|');
           const inner = cold('--x-y----|');
           const project = (v: string) => inner.pipe(map((i) => `${v}${i}`));
-          const merged = op === 'mergeMap' ? source.pipe(mergeMap(project, 2)) : source.pipe(boundedMerge(project, { concurrency: 2, capacity: 100 }));
+          const merged =
+            op === 'mergeMap' ? source.pipe(mergeMap(project, 2)) : source.pipe(boundedMerge(project, { concurrency: 2, capacity: 100 }));
           merged.subscribe({ next: (v) => out.push([scheduler.now(), v]), complete: () => out.push([scheduler.now(), '|']) });
         });
         return out;
@@ -208,8 +209,12 @@ describe('boundedMerge', () => {
         const source = hot('-a-b-c-d-|');
         const inner = cold('------x|');
         const project = (v: string) => inner.pipe(map(() => v));
-        expectObservable(source.pipe(boundedMerge(project, { concurrency: 1, capacity: 1, overflow: 'drop-newest' }))).toBe('-------a------b|');
-        expectObservable(source.pipe(boundedMerge(project, { concurrency: 1, capacity: 1, overflow: 'drop-oldest' }))).toBe('-------a------d|');
+        expectObservable(source.pipe(boundedMerge(project, { concurrency: 1, capacity: 1, overflow: 'drop-newest' }))).toBe(
+          '-------a------b|',
+        );
+        expectObservable(source.pipe(boundedMerge(project, { concurrency: 1, capacity: 1, overflow: 'drop-oldest' }))).toBe(
+          '-------a------d|',
+        );
         expectSubscriptions(inner.subscriptions).toBe(['-^------!', '-^------!', '--------^------!', '--------^------!']);
       });
     });
@@ -218,7 +223,9 @@ describe('boundedMerge', () => {
       const { started, project } = manualJobs();
       const dropped: Array<[number, BoundedMergeDropReason]> = [];
       const source = new Subject<number>();
-      source.pipe(boundedMerge(project, { concurrency: 1, capacity: 0, overflow: 'drop-oldest', onDrop: (v, r) => dropped.push([v, r]) })).subscribe();
+      source
+        .pipe(boundedMerge(project, { concurrency: 1, capacity: 0, overflow: 'drop-oldest', onDrop: (v, r) => dropped.push([v, r]) }))
+        .subscribe();
       source.next(1);
       source.next(2);
       expect(started).toEqual([1]);
@@ -397,7 +404,12 @@ describe('boundedMerge', () => {
     it('stops an endless synchronous source when the consumer has taken enough', () => {
       const { source, pulled } = endlessSource();
       const values: number[] = [];
-      source.pipe(boundedMerge((v) => of(v)), take(3)).subscribe((v) => values.push(v));
+      source
+        .pipe(
+          boundedMerge((v) => of(v)),
+          take(3),
+        )
+        .subscribe((v) => values.push(v));
       expect(values).toEqual([0, 1, 2]);
       expect(pulled()).toBe(3);
     });

@@ -3,7 +3,6 @@ import { fromAbortSignal } from '../../operators/from-abort-signal.js';
 import { abortListenerCount } from '../support/abort-listener-count.js';
 import { useTestScheduler } from '../support/test-scheduler.js';
 
-
 describe('fromAbortSignal', () => {
   const testScheduler = useTestScheduler();
 

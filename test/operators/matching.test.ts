@@ -90,7 +90,12 @@ describe('matching', () => {
   it('stops an endless synchronous source when the consumer has taken enough', () => {
     const { source, pulled } = endlessSource();
     const values: number[] = [];
-    source.pipe(matching<number>((v) => v % 3 === 0), take(2)).subscribe((v) => values.push(v));
+    source
+      .pipe(
+        matching<number>((v) => v % 3 === 0),
+        take(2),
+      )
+      .subscribe((v) => values.push(v));
     expect(values).toEqual([0, 3]);
     expect(pulled()).toBe(4);
   });

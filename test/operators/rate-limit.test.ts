@@ -496,7 +496,9 @@ describe('rateLimit', () => {
       const onDrop = (): void => {
         throw new Error('full');
       };
-      source.pipe(rateLimit({ rate: 2, per: 1000, scheduler, overflow: 'drop', onDrop })).subscribe({ error: (e: unknown) => errors.push(e) });
+      source
+        .pipe(rateLimit({ rate: 2, per: 1000, scheduler, overflow: 'drop', onDrop }))
+        .subscribe({ error: (e: unknown) => errors.push(e) });
       expect(errors).toHaveLength(1);
       expect(pulled()).toBe(3);
     });

@@ -5,7 +5,6 @@ import { abortListenerCount } from '../support/abort-listener-count.js';
 import { endlessSource } from '../support/endless-source.js';
 import { useTestScheduler } from '../support/test-scheduler.js';
 
-
 describe('takeUntilAborted', () => {
   const testScheduler = useTestScheduler();
 

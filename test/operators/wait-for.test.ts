@@ -7,7 +7,6 @@ import { CountingScheduler, TIMER_LIMIT } from '../support/counting-scheduler.js
 import { endlessSource } from '../support/endless-source.js';
 import { createTestScheduler, useTestScheduler } from '../support/test-scheduler.js';
 
-
 interface Response {
   readonly url: string;
   readonly status: number;
@@ -123,8 +122,16 @@ describe('waitFor (operator)', () => {
     testScheduler().run(({ hot, expectObservable }) => {
       const source = hot('-a-a-a-a-a-a-a-a-a-a-', values);
       const err = expect.any(WaitTimeoutError);
-      expectObservable(source.pipe(waitFor({ status: 200 }, { timeout: 12, scheduler: testScheduler() }))).toBe('------------#', undefined, err);
-      expectObservable(source.pipe(waitFor({ status: 200 }, { timeout: 4, scheduler: testScheduler() })), '--^').toBe('------#', undefined, err);
+      expectObservable(source.pipe(waitFor({ status: 200 }, { timeout: 12, scheduler: testScheduler() }))).toBe(
+        '------------#',
+        undefined,
+        err,
+      );
+      expectObservable(source.pipe(waitFor({ status: 200 }, { timeout: 4, scheduler: testScheduler() })), '--^').toBe(
+        '------#',
+        undefined,
+        err,
+      );
       expectObservable(source.pipe(waitFor({ status: 200 }, { timeout: 4, scheduler: testScheduler() }))).toBe('----#', undefined, err);
     });
   });
@@ -192,7 +199,9 @@ describe('waitFor (operator)', () => {
     class Late extends Error {}
     testScheduler().run(({ cold, expectObservable }) => {
       const source = cold('-----b|', values);
-      const result = source.pipe(waitFor({ status: 200 }, { timeout: 2, scheduler: testScheduler(), timeoutError: (ms) => new Late(`${ms}`) }));
+      const result = source.pipe(
+        waitFor({ status: 200 }, { timeout: 2, scheduler: testScheduler(), timeoutError: (ms) => new Late(`${ms}`) }),
+      );
       expectObservable(result).toBe('--#', undefined, new Late('2'));
     });
   });
@@ -211,7 +220,12 @@ describe('waitFor (operator)', () => {
     testScheduler().run(({ expectObservable }) => {
       const source = (pulled: number[]) => range(0, 10).pipe(tap((v) => pulled.push(v)));
       expectObservable(source(pulledByWaitFor).pipe(waitFor<number>((v) => v === 2))).toBe('(c|)', { c: 2 });
-      expectObservable(source(pulledByFilter).pipe(filter((v) => v === 2), take(1))).toBe('(c|)', { c: 2 });
+      expectObservable(
+        source(pulledByFilter).pipe(
+          filter((v) => v === 2),
+          take(1),
+        ),
+      ).toBe('(c|)', { c: 2 });
     });
     expect(pulledByWaitFor).toEqual([0, 1, 2]);
     expect(pulledByWaitFor).toEqual(pulledByFilter);

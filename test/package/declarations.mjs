@@ -84,7 +84,9 @@ try {
 // Every declaration file is an entry named in "exports", or mirrors a source file.
 const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'));
 const entryTypes = new Set(
-  Object.values(pkg.exports).flatMap((e) => (typeof e === 'object' ? [e.import.types, e.require.types] : [])).map((t) => t.slice('./dist/'.length)),
+  Object.values(pkg.exports)
+    .flatMap((e) => (typeof e === 'object' ? [e.import.types, e.require.types] : []))
+    .map((t) => t.slice('./dist/'.length)),
 );
 const strays = readdirSync(resolve(root, 'dist'), { recursive: true })
   .map(String)

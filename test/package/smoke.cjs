@@ -28,7 +28,10 @@ const ticks = record(testBus, 'tick');
 testBus.publish('tick', 1);
 assert.deepEqual(ticks.payloads, [1]);
 // vitest is an optional peer: rxbus and rxbus/testing never load it (only rxbus/testing/vitest does).
-assert.equal(Object.keys(require.cache).some((file) => file.includes(`${sep}vitest${sep}`)), false);
+assert.equal(
+  Object.keys(require.cache).some((file) => file.includes(`${sep}vitest${sep}`)),
+  false,
+);
 // The NATS client is an optional peer: rxbus and rxbus/operators never load it.
 const natsLoaded = () => Object.keys(require.cache).some((file) => file.includes(`${sep}@nats-io${sep}`));
 assert.equal(natsLoaded(), false);
@@ -62,8 +65,13 @@ assert.equal(nestLoaded(), true);
 const { Injectable, Module } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 class Listener {
-  constructor(bus) { this.bus = bus; this.seen = []; }
-  handle(payload) { this.seen.push(payload); }
+  constructor(bus) {
+    this.bus = bus;
+    this.seen = [];
+  }
+  handle(payload) {
+    this.seen.push(payload);
+  }
 }
 OnBusEvent('ping')(Listener.prototype, 'handle', Object.getOwnPropertyDescriptor(Listener.prototype, 'handle'));
 InjectBus()(Listener, undefined, 0);

@@ -57,7 +57,8 @@ const nestLoaded = () => Object.keys(requireCache).some((file) => file.includes(
 assert.equal(nestLoaded(), false);
 const nestjs = await import('rxbus/nestjs');
 assert.equal(nestLoaded(), true);
-for (const name of ['RxBusModule', 'OnBusEvent', 'HandleRequest', 'InjectBus', 'getBusToken', 'DuplicateRequestHandlerError']) assert.ok(nestjs[name], name);
+for (const name of ['RxBusModule', 'OnBusEvent', 'HandleRequest', 'InjectBus', 'getBusToken', 'DuplicateRequestHandlerError'])
+  assert.ok(nestjs[name], name);
 const { NestFactory } = await import('@nestjs/core');
 const context = await NestFactory.createApplicationContext(nestjs.RxBusModule.forRoot({ concurrency: 2 }), { logger: false });
 assert.equal(typeof context.get(nestjs.getBusToken()).publish, 'function');

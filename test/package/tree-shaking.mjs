@@ -20,7 +20,13 @@ for (const entry of entries) {
   const file = resolve(dist, `${entry}.js`);
   const bundle = await rollup({
     input: 'entry',
-    plugins: [{ name: 'entry', resolveId: (id) => (id === 'entry' ? id : null), load: (id) => (id === 'entry' ? `import ${JSON.stringify(file)};` : null) }],
+    plugins: [
+      {
+        name: 'entry',
+        resolveId: (id) => (id === 'entry' ? id : null),
+        load: (id) => (id === 'entry' ? `import ${JSON.stringify(file)};` : null),
+      },
+    ],
     // Peers (rxjs, broker and framework clients) are the user's: assumed pure here.
     external: (id) => id !== 'entry' && !id.startsWith('.') && !id.startsWith('/'),
     treeshake: { moduleSideEffects: (_id, external) => !external },

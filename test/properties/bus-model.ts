@@ -493,7 +493,10 @@ export class BusModel {
     await this.quiesce();
     if (this.#closeSeq === undefined && !finalSettled.resolved) {
       const s = this.bus.stats();
-      this.#violate('settled', `settled() did not resolve on an idle bus (queued ${s.queued}, running ${s.running}, emitters ${s.emitters}, tracked ${s.tracked})`);
+      this.#violate(
+        'settled',
+        `settled() did not resolve on an idle bus (queued ${s.queued}, running ${s.running}, emitters ${s.emitters}, tracked ${s.tracked})`,
+      );
     }
     this.step++;
     this.#finishing = true;
@@ -602,11 +605,19 @@ export class BusModel {
     if (spec === 'stopped') add('abort', (e: Event) => e.stopImmediatePropagation());
     // Counting the bus's abort listeners: every listener added through the
     // signal's own methods from here on is the bus's.
-    signal.addEventListener = ((type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions) => {
+    signal.addEventListener = ((
+      type: string,
+      listener: EventListenerOrEventListenerObject,
+      options?: boolean | AddEventListenerOptions,
+    ) => {
       if (type === 'abort') record.listeners.add(listener);
       add(type, listener, options);
     }) as typeof signal.addEventListener;
-    signal.removeEventListener = ((type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions) => {
+    signal.removeEventListener = ((
+      type: string,
+      listener: EventListenerOrEventListenerObject,
+      options?: boolean | EventListenerOptions,
+    ) => {
       if (type === 'abort') record.listeners.delete(listener);
       remove(type, listener, options);
     }) as typeof signal.removeEventListener;
@@ -639,7 +650,6 @@ export class BusModel {
     return { n, payload: spec.hostile === true ? hostilePayload(n, spec.k) : { n, k: spec.k, v: spec.v } };
   }
 
-
   // ------------------------------------------------------------------ publishing
 
   /** The logged event an envelope is (by its payload, which is unique, so duplicate ids do not confuse the accounting). */
@@ -652,7 +662,8 @@ export class BusModel {
     const seq = ++this.seq;
     const last = this.#events[this.#events.length - 1];
     if (this.#eventsById.has(e.id)) this.#violate('ids', `event id ${e.id} given twice (${this.#eventsById.get(e.id)!.type}, ${e.type})`);
-    else if (last !== undefined && e.id <= last.id) this.#violate('ids', `event id ${e.id} (${e.type}) after id ${last.id}: not increasing`);
+    else if (last !== undefined && e.id <= last.id)
+      this.#violate('ids', `event id ${e.id} (${e.type}) after id ${last.id}: not increasing`);
     const n = serialOf(e.payload);
     const logged: LoggedEvent = { id: e.id, type: e.type, payload: e.payload, n, seq, time: this.scheduler.now() };
     this.#events.push(logged);
@@ -817,7 +828,8 @@ export class BusModel {
       if (controller?.abortSeq !== undefined) record.unsubscribeSeq = controller.abortSeq;
       if (closedBefore) this.#violate('closed', `on('${spec.pattern}') after close() did not throw BusClosedError`);
     } catch (error) {
-      if (!(closedBefore && nameOf(error) === 'BusClosedError')) this.#violate('robustness', `on('${spec.pattern}') threw ${describe(error)}`);
+      if (!(closedBefore && nameOf(error) === 'BusClosedError'))
+        this.#violate('robustness', `on('${spec.pattern}') threw ${describe(error)}`);
       return;
     }
     this.#handlers.push(record);
@@ -845,12 +857,17 @@ export class BusModel {
       timedOut: false,
     };
     const jobKey = `${h.name}:${eventKey(event)}`;
-    if (logged === undefined) this.#violate('accounting', `${h.name} got a job for event #${event.id} (${describe(event.type)}), which was never published`);
+    if (logged === undefined)
+      this.#violate('accounting', `${h.name} got a job for event #${event.id} (${describe(event.type)}), which was never published`);
     else if (logged.type !== event.type || logged.payload !== event.payload) {
-      this.#violate('robustness', `${h.name} got event #${event.id} as ${describe(event.type)}, published as ${logged.type}: the envelope was changed by a consumer`);
+      this.#violate(
+        'robustness',
+        `${h.name} got event #${event.id} as ${describe(event.type)}, published as ${logged.type}: the envelope was changed by a consumer`,
+      );
     }
     const n = logged?.n;
-    if (n !== undefined && this.#refused.has(n)) this.#violate('accounting', `${h.name} ran a job of payload #${n}, whose publish threw QueueFullError`);
+    if (n !== undefined && this.#refused.has(n))
+      this.#violate('accounting', `${h.name} ran a job of payload #${n}, whose publish threw QueueFullError`);
     if (h.unsubscribeSeq !== undefined && h.unsubscribeSeq < startSeq) {
       this.#violate('accounting', `${h.name} started a job for #${event.id} after it was unsubscribed`);
     }
@@ -862,7 +879,8 @@ export class BusModel {
       this.#violate('ordering', `${h.name} started a job (#${event.id}) while the pool was paused (pause() at seq ${this.#pausedAtTop})`);
     }
     if (this.#drops.has(jobKey)) this.#violate('accounting', `${h.name} ran event #${event.id} after it was dropped`);
-    if (h.running >= h.spec.cap) this.#violate('ordering', `${h.name} runs ${h.running + 1} jobs at once, over its concurrency ${h.spec.cap}`);
+    if (h.running >= h.spec.cap)
+      this.#violate('ordering', `${h.name} runs ${h.running + 1} jobs at once, over its concurrency ${h.spec.cap}`);
     if (h.spec.keyed && logged !== undefined) {
       const k = (logged.payload as { k: number }).k;
       if ((h.runningByKey.get(k) ?? 0) > 0) this.#violate('ordering', `${h.name} runs two jobs of key ${k} at once (#${event.id})`);
@@ -968,7 +986,8 @@ export class BusModel {
     const logged = this.#logged(d.event);
     if (logged === undefined) this.#violate('accounting', `dropped$ reported event #${d.event.id}, which was never published`);
     const n = logged?.n;
-    if (n !== undefined && this.#refused.has(n)) this.#violate('accounting', `dropped$ reported payload #${n}, whose publish threw QueueFullError`);
+    if (n !== undefined && this.#refused.has(n))
+      this.#violate('accounting', `dropped$ reported payload #${n}, whose publish threw QueueFullError`);
     const h = d.handler === undefined ? undefined : this.#handlersByName.get(d.handler);
     if (h !== undefined) {
       const jobKey = `${h.name}:${eventKey(d.event)}`;
@@ -1031,7 +1050,10 @@ export class BusModel {
     const timeout = job.handler.spec.timeout ?? 0;
     const now = this.scheduler.now();
     if (timeout === 0 || cause.timeout !== timeout || cause.handler !== job.handler.name) {
-      this.#violate('accounting', `${job.handler.name}'s job for #${job.eventId} timed out, but its handler has timeout ${timeout} (${describe(cause)})`);
+      this.#violate(
+        'accounting',
+        `${job.handler.name}'s job for #${job.eventId} timed out, but its handler has timeout ${timeout} (${describe(cause)})`,
+      );
     }
     // A job whose promise settled at this very virtual time may still be running for the bus (the
     // settlement reaches it a microtask later, and the deadline timer of the same time runs first).
@@ -1039,7 +1061,10 @@ export class BusModel {
       this.#violate('accounting', `${job.handler.name}'s job for #${job.eventId} timed out after it ended`);
     }
     if (now - job.startTime < timeout) {
-      this.#violate('accounting', `${job.handler.name}'s job for #${job.eventId} timed out after ${now - job.startTime} ms, before its ${timeout} ms`);
+      this.#violate(
+        'accounting',
+        `${job.handler.name}'s job for #${job.eventId} timed out after ${now - job.startTime} ms, before its ${timeout} ms`,
+      );
     }
     job.timedOut = true;
     job.reported++;
@@ -1078,7 +1103,10 @@ export class BusModel {
     }
     // Nested clears (from dropped$ subscribers) report theirs within this call too.
     if (this.#clearedSeen - before < cleared) {
-      this.#violate('accounting', `clear() returned ${cleared} but dropped$ reported ${this.#clearedSeen - before} 'cleared' job(s) meanwhile`);
+      this.#violate(
+        'accounting',
+        `clear() returned ${cleared} but dropped$ reported ${this.#clearedSeen - before} 'cleared' job(s) meanwhile`,
+      );
     }
     if (cleared > 0) this.covered.add(this.#depth > 0 ? 'a callback cleared queued jobs' : 'a step cleared queued jobs');
   }
@@ -1248,7 +1276,13 @@ export class BusModel {
 
   #handle(spec: ResponderSpec): void {
     if (this.#responders.some((r) => r.subscription !== undefined && r.unsubscribeSeq === undefined)) return;
-    const record: ResponderRecord = { id: this.#responders.length, spec, subscription: undefined, unsubscribeSeq: undefined, reacted: false };
+    const record: ResponderRecord = {
+      id: this.#responders.length,
+      spec,
+      subscription: undefined,
+      unsubscribeSeq: undefined,
+      reacted: false,
+    };
     const responder = (payload: unknown, context: HandlerContext): unknown => {
       this.#probe('a responder');
       const n = (payload as { n: number }).n;
@@ -1304,7 +1338,8 @@ export class BusModel {
     try {
       record.subscription = this.bus.handle('req' as never, responder as never);
     } catch (error) {
-      if (!(this.#closeSeq !== undefined && nameOf(error) === 'BusClosedError')) this.#violate('robustness', `handle('req') threw ${describe(error)}`);
+      if (!(this.#closeSeq !== undefined && nameOf(error) === 'BusClosedError'))
+        this.#violate('robustness', `handle('req') threw ${describe(error)}`);
       return;
     }
     this.#responders.push(record);
@@ -1443,7 +1478,10 @@ export class BusModel {
     this.#closeSeq ??= record.seq;
     this.#paused = false; // close() resumes the pool so that it can drain
     this.#pausedAtTop = undefined;
-    if (!this.#finishing) this.covered.add(this.#closes.length > 1 ? 'close() was called again' : this.#depth > 0 ? 'a callback closed the bus' : 'a step closed the bus');
+    if (!this.#finishing)
+      this.covered.add(
+        this.#closes.length > 1 ? 'close() was called again' : this.#depth > 0 ? 'a callback closed the bus' : 'a step closed the bus',
+      );
     let promise: Promise<void>;
     try {
       promise = this.bus.close(timeout > 0 ? { drain, timeout } : { drain });
@@ -1461,13 +1499,16 @@ export class BusModel {
         this.#violate('close', `close() ${outcome.kind} while job(s) ${running.join(', ')} still ran`);
       }
       const s = this.bus.stats();
-      const left = (['queued', 'running', 'waiters', 'pendingRequests', 'emitters'] as const).filter((k) => s[k] > 0 && !(timedOut && k === 'running'));
+      const left = (['queued', 'running', 'waiters', 'pendingRequests', 'emitters'] as const).filter(
+        (k) => s[k] > 0 && !(timedOut && k === 'running'),
+      );
       if (left.length > 0) this.#violate('closed', `after close() ${outcome.kind}: ${left.map((k) => `${k} ${s[k]}`).join(', ')}`);
       if (outcome.kind === 'rejected') {
         const name = nameOf(outcome.error);
         // Every close() call shares one operation: a later call with a timeout escalates an earlier one.
         const bounded = this.#closes.some((c) => c.timeout > 0);
-        if (name !== 'CloseTimeoutError' || !bounded) this.#violate('close', `close(${describeClose(record)}) rejected with ${describe(outcome.error)}`);
+        if (name !== 'CloseTimeoutError' || !bounded)
+          this.#violate('close', `close(${describeClose(record)}) rejected with ${describe(outcome.error)}`);
       }
     };
     promise.then(
@@ -1486,8 +1527,10 @@ export class BusModel {
     if (s.running >= this.config.concurrency) this.covered.add('every slot was busy');
     if (s.running > 0) this.covered.add('a job ran across steps');
     if (s.queued > this.config.capacity) this.#violate('capacity', `queued ${s.queued} > capacity ${this.config.capacity} after the step`);
-    if (s.dropped !== this.#droppedSeen) this.#violate('accounting', `stats().dropped is ${s.dropped} but dropped$ reported ${this.#droppedSeen}`);
-    if (s.published !== this.#events.length) this.#violate('accounting', `stats().published is ${s.published} but ${this.#events.length} events were seen`);
+    if (s.dropped !== this.#droppedSeen)
+      this.#violate('accounting', `stats().dropped is ${s.dropped} but dropped$ reported ${this.#droppedSeen}`);
+    if (s.published !== this.#events.length)
+      this.#violate('accounting', `stats().published is ${s.published} but ${this.#events.length} events were seen`);
     if (s.running !== this.#running + this.#responderRunning) {
       this.#violate('accounting', `stats().running is ${s.running} but ${this.#running + this.#responderRunning} job(s) run`);
     }
@@ -1496,15 +1539,21 @@ export class BusModel {
     const emitters = this.#emits.filter((e) => e.outcome === undefined).length;
     if (s.emitters !== emitters) this.#violate('emitters', `stats().emitters is ${s.emitters} but ${emitters} emit(s) are pending`);
     const requests = this.#requests.filter((r) => r.outcome === undefined).length;
-    if (s.pendingRequests !== requests) this.#violate('requests', `stats().pendingRequests is ${s.pendingRequests} but ${requests} request(s) are pending`);
+    if (s.pendingRequests !== requests)
+      this.#violate('requests', `stats().pendingRequests is ${s.pendingRequests} but ${requests} request(s) are pending`);
     const failures = [...this.#jobs.values()].filter((j) => j.failure !== undefined || j.timedOut).length;
-    if (s.paused !== this.#paused) this.#violate('ordering', `stats().paused is ${s.paused} but the pool is ${this.#paused ? '' : 'not '}paused`);
+    if (s.paused !== this.#paused)
+      this.#violate('ordering', `stats().paused is ${s.paused} but the pool is ${this.#paused ? '' : 'not '}paused`);
     const overdue = [...this.#jobs.values()].filter((j) => j.timedOut && j.endSeq === undefined).length;
     if (s.overdue !== overdue) this.#violate('accounting', `stats().overdue is ${s.overdue} but ${overdue} timed-out job(s) still run`);
     if (s.failed < failures || s.failed > failures + this.#responderFailures.length) {
-      this.#violate('accounting', `stats().failed is ${s.failed} but ${failures} job(s) failed (+ ${this.#responderFailures.length} responder failure(s))`);
+      this.#violate(
+        'accounting',
+        `stats().failed is ${s.failed} but ${failures} job(s) failed (+ ${this.#responderFailures.length} responder failure(s))`,
+      );
     }
-    for (const e of this.#unexpectedErrors.splice(0)) this.#violate('robustness', `unexpected HandlerError: ${describe(e)} (cause ${describe(e.cause)})`);
+    for (const e of this.#unexpectedErrors.splice(0))
+      this.#violate('robustness', `unexpected HandlerError: ${describe(e)} (cause ${describe(e.cause)})`);
     this.#checkTimersAndListeners();
   }
 
@@ -1526,7 +1575,8 @@ export class BusModel {
         this.#emits.some((e) => e.controller === c && e.outcome === undefined) ||
         this.#requests.some((r) => r.controller === c && r.outcome === undefined) ||
         this.#handlers.some((h) => h.controller === c && h.unsubscribeSeq === undefined && this.#closeResolved === false);
-      if (!used && c.abortSeq === undefined) this.#violate('leaks', `${c.listeners.size} abort listener(s) left on signal #${c.index}, which nothing waits on`);
+      if (!used && c.abortSeq === undefined)
+        this.#violate('leaks', `${c.listeners.size} abort listener(s) left on signal #${c.index}, which nothing waits on`);
     }
   }
 
@@ -1576,10 +1626,16 @@ export class BusModel {
       const timeout = job.handler.spec.timeout ?? 0;
       const async = job.handler.spec.behaviour.mode !== 'sync' && job.handler.spec.behaviour.mode !== 'throw';
       if (timeout > 0 && async && job.endTime !== undefined && job.endTime - job.startTime > timeout && !job.timedOut) {
-        this.#violate('accounting', `${job.handler.name}'s job for #${job.eventId} ran ${job.endTime - job.startTime} ms, over its ${timeout} ms timeout, and was never reported`);
+        this.#violate(
+          'accounting',
+          `${job.handler.name}'s job for #${job.eventId} ran ${job.endTime - job.startTime} ms, over its ${timeout} ms timeout, and was never reported`,
+        );
       }
       if (job.timedOut && job.endTime !== undefined && job.endTime - job.startTime < timeout) {
-        this.#violate('accounting', `${job.handler.name}'s job for #${job.eventId} ended in ${job.endTime - job.startTime} ms but was reported as timed out`);
+        this.#violate(
+          'accounting',
+          `${job.handler.name}'s job for #${job.eventId} ended in ${job.endTime - job.startTime} ms but was reported as timed out`,
+        );
       }
       if (job.failure === undefined && !job.timedOut) continue;
       if (job.reported !== 1) {
@@ -1628,20 +1684,26 @@ export class BusModel {
       if (abortSeq !== undefined) this.#violate('waiters', `${name} is still pending though its signal aborted (${w.spec.signal})`);
       if (w.deadline <= this.scheduler.now()) this.#violate('waiters', `${name} is still pending after its deadline ${w.deadline}`);
       const missed = decisive.find((c) => c.before !== Infinity);
-      if (missed !== undefined) this.#violate(family, `${name} is still pending though #${missed.event.id} (${describeResult(missed.result)}) was published`);
+      if (missed !== undefined)
+        this.#violate(family, `${name} is still pending though #${missed.event.id} (${describeResult(missed.result)}) was published`);
       return;
     }
     if (w.gap) {
       if (o.kind === 'resolved') this.#violate('since', `${name}: since cursor older than the history, yet it resolved`);
       else if (nameOf(o.error) === 'TimeoutError' || o.step !== w.step) {
-        this.#violate('since', `${name}: since cursor older than the history should reject at once, got ${describe(o.error)} at step ${o.step}`);
+        this.#violate(
+          'since',
+          `${name}: since cursor older than the history should reject at once, got ${describe(o.error)} at step ${o.step}`,
+        );
       }
       return;
     }
     if (w.abortedBefore) {
       // On a closed bus, BusClosedError is as right as the reason.
-      const closedFirst = this.#closeSeq !== undefined && this.#closeSeq < w.callSeq && o.kind === 'rejected' && nameOf(o.error) === 'BusClosedError';
-      if (!closedFirst && (o.kind !== 'rejected' || o.error !== w.controller!.reason)) this.#violate('waiters', `${name}: signal aborted before the call, got ${describeOutcome(o)}`);
+      const closedFirst =
+        this.#closeSeq !== undefined && this.#closeSeq < w.callSeq && o.kind === 'rejected' && nameOf(o.error) === 'BusClosedError';
+      if (!closedFirst && (o.kind !== 'rejected' || o.error !== w.controller!.reason))
+        this.#violate('waiters', `${name}: signal aborted before the call, got ${describeOutcome(o)}`);
       return;
     }
     if (o.kind === 'resolved') {
@@ -1657,12 +1719,17 @@ export class BusModel {
         this.#violate(family, `${name} resolved with ${logged.type}#${logged.id}, not one it waits for (after #${w.after})`);
         return;
       }
-      if (mine.result !== 'match') this.#violate('waiters', `${name} resolved with #${logged.id}, whose matcher result is ${describeResult(mine.result)}`);
-      if (logged.time > w.deadline) this.#violate('waiters', `${name} resolved with #${logged.id} at ${logged.time}, after its deadline ${w.deadline}`);
-      if (abortSeq !== undefined && abortSeq < logged.seq) this.#violate('waiters', `${name} resolved with #${logged.id} though its signal aborted first`);
-      if (this.#closeSeq !== undefined && this.#closeSeq < logged.seq) this.#violate('closed', `${name} resolved with #${logged.id}, published after close()`);
+      if (mine.result !== 'match')
+        this.#violate('waiters', `${name} resolved with #${logged.id}, whose matcher result is ${describeResult(mine.result)}`);
+      if (logged.time > w.deadline)
+        this.#violate('waiters', `${name} resolved with #${logged.id} at ${logged.time}, after its deadline ${w.deadline}`);
+      if (abortSeq !== undefined && abortSeq < logged.seq)
+        this.#violate('waiters', `${name} resolved with #${logged.id} though its signal aborted first`);
+      if (this.#closeSeq !== undefined && this.#closeSeq < logged.seq)
+        this.#violate('closed', `${name} resolved with #${logged.id}, published after close()`);
       const skipped = decisive.find((c) => c.event.id < logged.id && c.before < logged.seq);
-      if (skipped !== undefined) this.#violate(family, `${name} resolved with #${logged.id} but skipped #${skipped.event.id} (${describeResult(skipped.result)})`);
+      if (skipped !== undefined)
+        this.#violate(family, `${name} resolved with #${logged.id} but skipped #${skipped.event.id} (${describeResult(skipped.result)})`);
       return;
     }
     const error = o.error;
@@ -1672,20 +1739,28 @@ export class BusModel {
       if (abortSeq === undefined) this.#violate('waiters', `${name} rejected with the abort reason, but its signal never aborted`);
       else {
         const first = firstBefore(abortSeq);
-        if (first !== undefined) this.#violate(family, `${name} rejected on abort, but #${first.event.id} (${describeResult(first.result)}) came first`);
-        if (abortTime !== undefined && abortTime > w.deadline) this.#violate('waiters', `${name} rejected on abort at ${abortTime}, after its deadline ${w.deadline}`);
+        if (first !== undefined)
+          this.#violate(family, `${name} rejected on abort, but #${first.event.id} (${describeResult(first.result)}) came first`);
+        if (abortTime !== undefined && abortTime > w.deadline)
+          this.#violate('waiters', `${name} rejected on abort at ${abortTime}, after its deadline ${w.deadline}`);
       }
     } else if (errName === 'BusClosedError') {
       if (this.#closeSeq === undefined) this.#violate('waiters', `${name} rejected with BusClosedError before close()`);
       else {
         const first = firstBefore(this.#closeSeq);
-        if (first !== undefined) this.#violate(family, `${name} rejected on close, but #${first.event.id} (${describeResult(first.result)}) came first`);
+        if (first !== undefined)
+          this.#violate(family, `${name} rejected on close, but #${first.event.id} (${describeResult(first.result)}) came first`);
       }
     } else if (errName === 'TimeoutError') {
       if (o.time < w.deadline) this.#violate('waiters', `${name} timed out at ${o.time}, before its deadline ${w.deadline}`);
       const first = decisive.find((c) => c.event.time < w.deadline);
-      if (first !== undefined) this.#violate(family, `${name} timed out though #${first.event.id} (${describeResult(first.result)}) came at ${first.event.time} < ${w.deadline}`);
-      if (abortTime !== undefined && abortTime < w.deadline) this.#violate('waiters', `${name} timed out though its signal aborted at ${abortTime}`);
+      if (first !== undefined)
+        this.#violate(
+          family,
+          `${name} timed out though #${first.event.id} (${describeResult(first.result)}) came at ${first.event.time} < ${w.deadline}`,
+        );
+      if (abortTime !== undefined && abortTime < w.deadline)
+        this.#violate('waiters', `${name} timed out though its signal aborted at ${abortTime}`);
     } else {
       const thrower = candidates.find(
         (c) =>
@@ -1717,16 +1792,21 @@ export class BusModel {
         else {
           if (event.seq > e.returnSeq) this.covered.add('a waiting emit was served');
           resolved.push(e);
-          if (this.#closeSeq !== undefined && event.seq > this.#closeSeq) this.#violate('emitters', `${name} was published after close() was called`);
+          if (this.#closeSeq !== undefined && event.seq > this.#closeSeq)
+            this.#violate('emitters', `${name} was published after close() was called`);
         }
         continue;
       }
-      if (event !== undefined) this.#violate('emitters', `${name} rejected with ${describe(o.error)} although its event #${event.id} was published`);
+      if (event !== undefined)
+        this.#violate('emitters', `${name} rejected with ${describe(o.error)} although its event #${event.id} was published`);
       const errName = nameOf(o.error);
       if (e.controller !== undefined && o.error === e.controller.reason) {
         if (e.controller.abortSeq === undefined) this.#violate('emitters', `${name} rejected with its abort reason, never aborted`);
         else if (e.spec.timeout > 0 && e.controller.abortTime! > e.callTime + e.spec.timeout) {
-          this.#violate('emitters', `${name} rejected on abort at ${e.controller.abortTime}, after its timeout at ${e.callTime + e.spec.timeout}`);
+          this.#violate(
+            'emitters',
+            `${name} rejected on abort at ${e.controller.abortTime}, after its timeout at ${e.callTime + e.spec.timeout}`,
+          );
         }
       } else if (errName === 'QueueFullError') {
         const never = e.jobsAtCall > this.config.capacity + this.config.concurrency;
@@ -1734,12 +1814,17 @@ export class BusModel {
           // At once is right only when the jobs can never fit (also once a handler was added while it waited).
           // Handlers subscribed at some point while it waited (the rejection is seen later, when its promise settles).
           const now = this.#handlers.filter(
-            (h) => h.subscribeSeq <= o.seq && (h.unsubscribeSeq === undefined || h.unsubscribeSeq > e.callSeq) && handlerMatches(h.spec.pattern, e.spec.type),
+            (h) =>
+              h.subscribeSeq <= o.seq &&
+              (h.unsubscribeSeq === undefined || h.unsubscribeSeq > e.callSeq) &&
+              handlerMatches(h.spec.pattern, e.spec.type),
           ).length;
-          if (now <= this.config.capacity + this.config.concurrency) this.#violate('emitters', `${name} rejected with QueueFullError at ${o.time} before its timeout`);
+          if (now <= this.config.capacity + this.config.concurrency)
+            this.#violate('emitters', `${name} rejected with QueueFullError at ${o.time} before its timeout`);
         }
       } else if (errName === 'BusClosedError') {
-        if (this.#closeSeq === undefined || this.#closeSeq > o.seq) this.#violate('emitters', `${name} rejected with BusClosedError before close()`);
+        if (this.#closeSeq === undefined || this.#closeSeq > o.seq)
+          this.#violate('emitters', `${name} rejected with BusClosedError before close()`);
       } else {
         this.#violate('emitters', `${name} rejected with ${describe(o.error)}`);
       }
@@ -1775,7 +1860,8 @@ export class BusModel {
       } else if (r.controller !== undefined && error === r.controller.reason) {
         if (r.controller.abortSeq === undefined) this.#violate('requests', `${name} rejected with its abort reason, never aborted`);
       } else if (errName === 'TimeoutError') {
-        if (r.spec.timeout === 0 || o.time < r.callTime + r.spec.timeout) this.#violate('requests', `${name} timed out at ${o.time}, before its timeout`);
+        if (r.spec.timeout === 0 || o.time < r.callTime + r.spec.timeout)
+          this.#violate('requests', `${name} timed out at ${o.time}, before its timeout`);
       } else if (errName === 'BusClosedError') {
         if (this.#closeSeq === undefined) this.#violate('requests', `${name} rejected with BusClosedError before close()`);
       } else if (errName === 'NoResponderError') {
@@ -1789,7 +1875,10 @@ export class BusModel {
     for (const f of this.#responderFailures) {
       const toCaller = this.#requests.some((r) => r.outcome?.kind === 'rejected' && r.outcome.error === f.error);
       if (!toCaller && f.reported !== 1) {
-        this.#violate('requests', `the responder error of request #${f.n} reached neither its caller nor errors$ (reported ${f.reported} times)`);
+        this.#violate(
+          'requests',
+          `the responder error of request #${f.n} reached neither its caller nor errors$ (reported ${f.reported} times)`,
+        );
       }
       if (f.reported > 1) this.#violate('requests', `the responder error of request #${f.n} was reported ${f.reported} times`);
     }
@@ -1803,11 +1892,15 @@ export class BusModel {
         const endTime = job.endTime ?? Infinity;
         const name = `${job.handler.name}#${job.eventId}`;
         if (!c.drain && endSeq > c.seq) {
-          if (job.abortSeq === undefined) this.#violate('close', `${name} ran on after close({ drain: false }) and its signal never aborted`);
+          if (job.abortSeq === undefined)
+            this.#violate('close', `${name} ran on after close({ drain: false }) and its signal never aborted`);
         }
         if (c.timeout > 0 && job.startTime <= c.time + c.timeout && endTime > c.time + c.timeout && endSeq > c.seq) {
           if (job.abortTime === undefined || job.abortTime > c.time + c.timeout) {
-            this.#violate('close', `${name} ran past close({ timeout: ${c.timeout} })'s deadline ${c.time + c.timeout} without its signal aborting`);
+            this.#violate(
+              'close',
+              `${name} ran past close({ timeout: ${c.timeout} })'s deadline ${c.time + c.timeout} without its signal aborting`,
+            );
           }
           if (c.outcome?.kind === 'resolved') {
             this.#violate('close', `close({ timeout: ${c.timeout} }) resolved though ${name} outlived it (expected CloseTimeoutError)`);
@@ -1819,17 +1912,20 @@ export class BusModel {
 
   /** After the final close(): nothing pending, everything settled, every stream completed. */
   #checkClosed(): void {
-    for (const c of this.#closes) if (c.outcome === undefined) this.#violate('close', `close(${describeClose(c)}) called at seq ${c.seq} never settled`);
+    for (const c of this.#closes)
+      if (c.outcome === undefined) this.#violate('close', `close(${describeClose(c)}) called at seq ${c.seq} never settled`);
     const s = this.bus.stats();
     const left = (['queued', 'running', 'waiters', 'pendingRequests', 'emitters'] as const).filter((k) => s[k] > 0);
     if (left.length > 0) this.#violate('closed', `after close: ${left.map((k) => `${k} ${s[k]}`).join(', ')}`);
     for (const e of this.#emits) if (e.outcome === undefined) this.#violate('closed', `emit #${e.id} still pending after close`);
     for (const r of this.#requests) if (r.outcome === undefined) this.#violate('closed', `request #${r.id} still pending after close`);
     if (!this.#logCompleted) this.#violate('closed', 'events$() did not complete on close');
-    for (const st of this.#streams) if (!st.unsubscribed && !st.completed) this.#violate('closed', `events$('${st.spec.pattern}') did not complete on close`);
+    for (const st of this.#streams)
+      if (!st.unsubscribed && !st.completed) this.#violate('closed', `events$('${st.spec.pattern}') did not complete on close`);
     if (this.scheduler.pending > 0) this.#violate('leaks', `${this.scheduler.pending} timer(s) left after close`);
     for (const c of this.#controllers) {
-      if (c.listeners.size > 0 && c.abortSeq === undefined) this.#violate('leaks', `${c.listeners.size} abort listener(s) left on signal #${c.index} after close`);
+      if (c.listeners.size > 0 && c.abortSeq === undefined)
+        this.#violate('leaks', `${c.listeners.size} abort listener(s) left on signal #${c.index} after close`);
     }
     this.#checkJobsAccounted();
     this.#checkWaiters(true);

@@ -16,12 +16,22 @@ const emitting = mix({
 });
 
 /** Fewer distractions: producers, busy handlers, aborts; time moves seldom, so lines form. */
-const queueing = mix({ reactions: 0.2, weights: { emit: 12, on: 6, advance: 2, abort: 3, publish: 2, unsubscribe: 1, stream: 1 }, only: true });
+const queueing = mix({
+  reactions: 0.2,
+  weights: { emit: 12, on: 6, advance: 2, abort: 3, publish: 2, unsubscribe: 1, stream: 1 },
+  only: true,
+});
 
 describe('emit under random interleavings', () => {
-  it('settles every emit once: resolved only if published (before close), rejected only if not, never left waiting on an idle bus', () =>
-    checkInterleavings('emitters', ['emitters'], emitting), PROPERTY_TIMEOUT);
+  it(
+    'settles every emit once: resolved only if published (before close), rejected only if not, never left waiting on an idle bus',
+    () => checkInterleavings('emitters', ['emitters'], emitting),
+    PROPERTY_TIMEOUT,
+  );
 
-  it('publishes the events of waiting emitters in the order emit was called', () =>
-    checkInterleavings('fifo', ['fifo'], queueing), PROPERTY_TIMEOUT);
+  it(
+    'publishes the events of waiting emitters in the order emit was called',
+    () => checkInterleavings('fifo', ['fifo'], queueing),
+    PROPERTY_TIMEOUT,
+  );
 });

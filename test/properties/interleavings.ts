@@ -23,7 +23,12 @@ const QUICK_SEED = 20_261_201;
 const env = process.env;
 
 /** Runs per property: `RXBUS_PROP_RUNS`, else 20 000 in props mode, else {@link QUICK_RUNS}. */
-export const PROPERTY_RUNS: number = env.RXBUS_PROP_RUNS !== undefined ? Number(env.RXBUS_PROP_RUNS) : (import.meta as ImportMeta & { env?: { MODE?: string } }).env?.MODE === 'props' ? LONG_RUNS : QUICK_RUNS;
+export const PROPERTY_RUNS: number =
+  env.RXBUS_PROP_RUNS !== undefined
+    ? Number(env.RXBUS_PROP_RUNS)
+    : (import.meta as ImportMeta & { env?: { MODE?: string } }).env?.MODE === 'props'
+      ? LONG_RUNS
+      : QUICK_RUNS;
 
 /** Long runs print their seeds (so a closing note can list them) and get a longer vitest timeout. */
 const LONG = PROPERTY_RUNS > QUICK_RUNS * 10;
@@ -80,23 +85,29 @@ export async function checkInterleavings(name: string, families: readonly Family
   // How many runs reached each situation: printed by long runs, to show what the generator exercises.
   const coverage = new Map<string, number>();
   let runs = 0;
-  const property = fc.asyncProperty(configArbitrary, fc.commands([step], { maxCommands: mix.maxCommands, size: 'max' }), async (config, steps) => {
-    const bus = new BusModel(config, families);
-    try {
-      await fc.asyncModelRun(() => ({ model: {}, real: bus }), steps);
-      await bus.finish();
-      bus.assertKept();
-    } finally {
-      bus.dispose();
-      runs++;
-      for (const situation of bus.covered) coverage.set(situation, (coverage.get(situation) ?? 0) + 1);
-    }
-  });
+  const property = fc.asyncProperty(
+    configArbitrary,
+    fc.commands([step], { maxCommands: mix.maxCommands, size: 'max' }),
+    async (config, steps) => {
+      const bus = new BusModel(config, families);
+      try {
+        await fc.asyncModelRun(() => ({ model: {}, real: bus }), steps);
+        await bus.finish();
+        bus.assertKept();
+      } finally {
+        bus.dispose();
+        runs++;
+        for (const situation of bus.covered) coverage.set(situation, (coverage.get(situation) ?? 0) + 1);
+      }
+    },
+  );
   try {
     await fc.assert(property, parameters(name));
   } finally {
     if (LONG) {
-      const lines = [...coverage].sort(([a], [b]) => a.localeCompare(b)).map(([what, n]) => `    ${((100 * n) / runs).toFixed(1).padStart(5)}%  ${what}`);
+      const lines = [...coverage]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([what, n]) => `    ${((100 * n) / runs).toFixed(1).padStart(5)}%  ${what}`);
       process.stdout.write(`[props] ${name}: ${runs} runs (with shrinking) reached:\n${lines.join('\n')}\n`);
     }
   }

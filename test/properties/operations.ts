@@ -46,9 +46,7 @@ export type Reaction =
 
 /** Pool controls (`pause`, `resume`, `clear`), as steps and as reactions. */
 export type PoolControl =
-  | { readonly kind: 'pause' }
-  | { readonly kind: 'resume' }
-  | { readonly kind: 'clear'; readonly pattern: string | undefined };
+  { readonly kind: 'pause' } | { readonly kind: 'resume' } | { readonly kind: 'clear'; readonly pattern: string | undefined };
 
 export type UnsubscribeTarget = 'handler' | 'stream' | 'waiter' | 'responder';
 
@@ -260,7 +258,8 @@ export function opArbitraries(m: Mix) {
       fc.record({ kind: fc.constant('on' as const), handler: handlerAt(depth + 1) }),
       fc.record({ kind: fc.constant('request' as const), request }),
     ];
-    if ((m.weights.close ?? 0) > 0) kinds.push(fc.record({ kind: fc.constant('close' as const), drain: fc.boolean(), timeout: fc.constantFrom(0, 0, 2) }));
+    if ((m.weights.close ?? 0) > 0)
+      kinds.push(fc.record({ kind: fc.constant('close' as const), drain: fc.boolean(), timeout: fc.constantFrom(0, 0, 2) }));
     if (m.poolControls) kinds.push(poolControl, poolControl);
     // Shrinks towards "no reaction" (cross shrinking to the first branch).
     const percent = Math.round(m.reactions * 100);
@@ -280,7 +279,18 @@ export function opArbitraries(m: Mix) {
 
   const behaviourAt = (depth: number): fc.Arbitrary<Behaviour> =>
     fc.record({
-      mode: fc.constantFrom<Behaviour['mode']>('sync', 'sync', 'throw', 'async', 'async', 'async', 'async', 'reject', 'cooperative', 'cooperative'),
+      mode: fc.constantFrom<Behaviour['mode']>(
+        'sync',
+        'sync',
+        'throw',
+        'async',
+        'async',
+        'async',
+        'async',
+        'reject',
+        'cooperative',
+        'cooperative',
+      ),
       delay: fc.constantFrom(0, 1, 3, 5, 10),
       failure,
       late: reactionAt(depth + 1),

@@ -35,15 +35,27 @@ const controls = mix({
 });
 
 describe('pause, resume, clear and per-job timeouts under random interleavings', () => {
-  it('keep queued ≤ capacity and running ≤ concurrency, and never refuse jobs that fit an unpaused pool', () =>
-    checkInterleavings('capacity', ['capacity'], controls), PROPERTY_TIMEOUT);
+  it(
+    'keep queued ≤ capacity and running ≤ concurrency, and never refuse jobs that fit an unpaused pool',
+    () => checkInterleavings('capacity', ['capacity'], controls),
+    PROPERTY_TIMEOUT,
+  );
 
-  it('start no job while paused, and keep per-key and per-handler order', () =>
-    checkInterleavings('ordering', ['ordering'], controls), PROPERTY_TIMEOUT);
+  it(
+    'start no job while paused, and keep per-key and per-handler order',
+    () => checkInterleavings('ordering', ['ordering'], controls),
+    PROPERTY_TIMEOUT,
+  );
 
-  it("run every job once or drop it once ('cleared' only by clear()), and report each timeout once, on time", () =>
-    checkInterleavings('accounting', ['accounting'], controls), PROPERTY_TIMEOUT);
+  it(
+    "run every job once or drop it once ('cleared' only by clear()), and report each timeout once, on time",
+    () => checkInterleavings('accounting', ['accounting'], controls),
+    PROPERTY_TIMEOUT,
+  );
 
-  it('let settled() and close() end, and leave no timer or listener behind', () =>
-    checkInterleavings('settled', ['settled', 'close', 'closed', 'leaks', 'emitters'], controls), PROPERTY_TIMEOUT);
+  it(
+    'let settled() and close() end, and leave no timer or listener behind',
+    () => checkInterleavings('settled', ['settled', 'close', 'closed', 'leaks', 'emitters'], controls),
+    PROPERTY_TIMEOUT,
+  );
 });

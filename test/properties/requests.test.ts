@@ -13,6 +13,9 @@ const requesting = mix({
 });
 
 describe('requests under random interleavings', () => {
-  it('settles every request once with its own reply, timeout, abort, close or responder error, and loses no responder error', () =>
-    checkInterleavings('requests', ['requests'], requesting), PROPERTY_TIMEOUT);
+  it(
+    'settles every request once with its own reply, timeout, abort, close or responder error, and loses no responder error',
+    () => checkInterleavings('requests', ['requests'], requesting),
+    PROPERTY_TIMEOUT,
+  );
 });

@@ -10,10 +10,18 @@ import { checkInterleavings, PROPERTY_TIMEOUT } from './interleavings.js';
 import { mix } from './operations.js';
 
 describe('hostile values under random interleavings', () => {
-  it('reports every failure once, keeps envelopes read-only, and throws nothing unexpected', () =>
-    checkInterleavings('robustness', ['robustness'], mix({
-      hostile: true,
-      weights: { on: 6, stream: 4, waitFor: 6, publish: 6, emit: 2, advance: 3, request: 1, handle: 1 },
-      only: true,
-    })), PROPERTY_TIMEOUT);
+  it(
+    'reports every failure once, keeps envelopes read-only, and throws nothing unexpected',
+    () =>
+      checkInterleavings(
+        'robustness',
+        ['robustness'],
+        mix({
+          hostile: true,
+          weights: { on: 6, stream: 4, waitFor: 6, publish: 6, emit: 2, advance: 3, request: 1, handle: 1 },
+          only: true,
+        }),
+      ),
+    PROPERTY_TIMEOUT,
+  );
 });

@@ -15,19 +15,43 @@ import { BALANCED, configArbitrary, describeOp, mix, opArbitraries, type BusConf
 const RUNS = Number(process.env.RXBUS_PROP_CATALOG ?? 0);
 
 const FAMILIES: Family[] = [
-  'capacity', 'ids', 'ordering', 'accounting', 'waiters', 'since', 'leaks', 'requests', 'emitters', 'fifo', 'settled', 'close', 'closed', 'robustness',
+  'capacity',
+  'ids',
+  'ordering',
+  'accounting',
+  'waiters',
+  'since',
+  'leaks',
+  'requests',
+  'emitters',
+  'fifo',
+  'settled',
+  'close',
+  'closed',
+  'robustness',
 ];
 
 const MIXES: Record<string, Mix> = {
   balanced: BALANCED,
   'no reactions': mix({ reactions: 0 }),
-  producers: mix({ reactions: 0.2, weights: { emit: 12, on: 6, advance: 2, abort: 3, publish: 2, unsubscribe: 1, stream: 1, settled: 1, close: 1 }, only: true }),
+  producers: mix({
+    reactions: 0.2,
+    weights: { emit: 12, on: 6, advance: 2, abort: 3, publish: 2, unsubscribe: 1, stream: 1, settled: 1, close: 1 },
+    only: true,
+  }),
   hostile: mix({ hostile: true }),
 };
 
 /** A message without its numbers, names and details: one kind of violation. */
 const kindOf = (family: Family, message: string): string =>
-  `${family}: ${message.replace(/^step \d+: /, '').replace(/\d+/g, 'N').replace(/'[^']*'/g, "'…'").replace(/\([^)]*\)/g, '(…)').split('\n')[0]}`;
+  `${family}: ${
+    message
+      .replace(/^step \d+: /, '')
+      .replace(/\d+/g, 'N')
+      .replace(/'[^']*'/g, "'…'")
+      .replace(/\([^)]*\)/g, '(…)')
+      .split('\n')[0]
+  }`;
 
 async function run(config: BusConfig, ops: readonly Op[]): Promise<BusModel> {
   const bus = new BusModel(config, FAMILIES);
@@ -47,7 +71,8 @@ describe.runIf(RUNS > 0)('violation catalog', () => {
     for (const [name, m] of Object.entries(MIXES)) {
       const steps = fc.tuple(configArbitrary, fc.array(fc.oneof(...opArbitraries(m)), { maxLength: m.maxCommands, size: 'max' }));
       for (const [config, ops] of fc.sample(steps, { numRuns: RUNS, seed })) {
-        for (const v of (await run(config, ops)).violations) if (!found.has(kindOf(v.family, v.message))) found.set(kindOf(v.family, v.message), name);
+        for (const v of (await run(config, ops)).violations)
+          if (!found.has(kindOf(v.family, v.message))) found.set(kindOf(v.family, v.message), name);
       }
     }
     const lines = [`${found.size} kinds of violation in ${RUNS} runs of each mix (seed ${seed}):`];
@@ -56,7 +81,10 @@ describe.runIf(RUNS > 0)('violation catalog', () => {
       const steps = fc.tuple(configArbitrary, fc.array(fc.oneof(...opArbitraries(m)), { maxLength: m.maxCommands, size: 'max' }));
       // Same seed, same samples: the property fails where the kind was seen, then shrinks.
       const result = await fc.check(
-        fc.asyncProperty(steps, async ([config, ops]) => !(await run(config, ops)).violations.some((v) => kindOf(v.family, v.message) === kind)),
+        fc.asyncProperty(
+          steps,
+          async ([config, ops]) => !(await run(config, ops)).violations.some((v) => kindOf(v.family, v.message) === kind),
+        ),
         { numRuns: RUNS, seed },
       );
       const example = result.counterexample?.[0];

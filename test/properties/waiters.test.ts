@@ -15,12 +15,21 @@ const waiting = mix({
 const since = mix({ weights: { waitFor: 10, publish: 10, mark: 5, advance: 3, on: 2, stream: 2 }, only: true });
 
 describe('waiters under random interleavings', () => {
-  it('settles every waiter once with the right outcome: first match, timeout, abort, matcher error or close', () =>
-    checkInterleavings('waiters', ['waiters'], waiting), PROPERTY_TIMEOUT);
+  it(
+    'settles every waiter once with the right outcome: first match, timeout, abort, matcher error or close',
+    () => checkInterleavings('waiters', ['waiters'], waiting),
+    PROPERTY_TIMEOUT,
+  );
 
-  it('never skips an event after a since cursor, and rejects at once when the history lost events after it', () =>
-    checkInterleavings('since', ['since'], since), PROPERTY_TIMEOUT);
+  it(
+    'never skips an event after a since cursor, and rejects at once when the history lost events after it',
+    () => checkInterleavings('since', ['since'], since),
+    PROPERTY_TIMEOUT,
+  );
 
-  it('leaves no waiter, timer or abort listener behind once nothing waits', () =>
-    checkInterleavings('leaks', ['leaks'], waiting), PROPERTY_TIMEOUT);
+  it(
+    'leaves no waiter, timer or abort listener behind once nothing waits',
+    () => checkInterleavings('leaks', ['leaks'], waiting),
+    PROPERTY_TIMEOUT,
+  );
 });

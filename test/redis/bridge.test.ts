@@ -13,7 +13,8 @@ import type { AnyEvents as Events } from '../support/events.js';
 
 const up = await sharedRedisUp();
 
-const envelope = (type: string, id: number, payload: unknown, origin = 'raw-producer') => JSON.stringify({ v: 1, type, payload, id, time: 0, origin });
+const envelope = (type: string, id: number, payload: unknown, origin = 'raw-producer') =>
+  JSON.stringify({ v: 1, type, payload, id, time: 0, origin });
 
 describe.skipIf(!up)('rxbus/redis bridge (shared server)', () => {
   let redisA: Redis;
@@ -145,7 +146,8 @@ describe.skipIf(!up)('rxbus/redis bridge (shared server)', () => {
       const before = { listeners: listeners(), subscriptions: b.stats().subscriptions };
       const out = await open(a, redisA, streams(prefix, { publish: 'job' }));
       const inb = await open(b, redisB, streams(prefix, { subscribe: 'job' }));
-      const reader = async () => ((await raw.client('LIST')) as string).split('\n').filter((l) => l.includes(`name=rxbus-read-${inb.origin}`));
+      const reader = async () =>
+        ((await raw.client('LIST')) as string).split('\n').filter((l) => l.includes(`name=rxbus-read-${inb.origin}`));
       expect(await reader()).toHaveLength(1);
       const seen: number[] = [];
       b.on('job', async (p) => {
@@ -155,7 +157,9 @@ describe.skipIf(!up)('rxbus/redis bridge (shared server)', () => {
       for (let i = 0; i < 50; i++) a.publish('job', i);
       await expect.poll(() => seen.length, { timeout: 5000 }).toBe(50);
       expect(seen).toEqual([...seen].sort((x, y) => x - y));
-      await expect.poll(async () => ((await raw.xpending(`${prefix}.events`, `rxbus-${inb.origin}`)) as [number])[0], { timeout: 5000 }).toBe(0);
+      await expect
+        .poll(async () => ((await raw.xpending(`${prefix}.events`, `rxbus-${inb.origin}`)) as [number])[0], { timeout: 5000 })
+        .toBe(0);
       expect(out.stats()).toMatchObject({ sent: 50, outbox: 0 });
       expect(inb.stats()).toMatchObject({ received: 50, duplicates: 0, redelivered: 0 });
       expect(await raw.xlen(`${prefix}.events`)).toBe(50);
@@ -205,12 +209,22 @@ describe.skipIf(!up)('rxbus/redis bridge (shared server)', () => {
       for (let i = 0; i < 7; i++) a.publish('job', i);
       await expect.poll(() => reported.length, { timeout: 5000 }).toBe(1);
       await expect.poll(() => raw.xlen(`${prefix}.dead-letters`), { timeout: 5000 }).toBe(1);
-      expect([...attempts.entries()].sort((x, y) => x[0] - y[0])).toEqual([[0, 1], [1, 1], [2, 1], [3, 3], [4, 1], [5, 1], [6, 1]]);
+      expect([...attempts.entries()].sort((x, y) => x[0] - y[0])).toEqual([
+        [0, 1],
+        [1, 1],
+        [2, 1],
+        [3, 3],
+        [4, 1],
+        [5, 1],
+        [6, 1],
+      ]);
       expect(reported[0]).toMatchObject({ reason: 'handler-failed', attempts: 3, event: { type: 'job' } });
       expect(inb.stats()).toMatchObject({ received: 9, failed: 3, terminated: 1, redelivered: 2 });
       const [[, fields]] = (await raw.xrange(`${prefix}.dead-letters`, '-', '+')) as [[string, string[]]];
       expect(fields).toEqual(expect.arrayContaining(['topic', `${prefix}.events.job`, 'attempts', '3', 'group', `rxbus-${inb.origin}`]));
-      await expect.poll(async () => ((await raw.xpending(`${prefix}.events`, `rxbus-${inb.origin}`)) as [number])[0], { timeout: 5000 }).toBe(0);
+      await expect
+        .poll(async () => ((await raw.xpending(`${prefix}.events`, `rxbus-${inb.origin}`)) as [number])[0], { timeout: 5000 })
+        .toBe(0);
     });
 
     it('dead-letters invalid entries from the wire at once and delivers the next one', async () => {
@@ -282,10 +296,14 @@ describe.skipIf(!up)('rxbus/redis bridge (shared server)', () => {
     it('validates its options at the boundary', async () => {
       const bus = createBus();
       const ioredis = redisA;
-      await expect(bridge(bus, ioredis, { requests: ['user.get'] } as never)).rejects.toThrow(/'requests' is not supported by rxbus\/redis/);
+      await expect(bridge(bus, ioredis, { requests: ['user.get'] } as never)).rejects.toThrow(
+        /'requests' is not supported by rxbus\/redis/,
+      );
       await expect(bridge(bus, ioredis, { mode: 'kafka' } as never)).rejects.toThrow(TypeError);
       await expect(bridge(bus, {} as never, {})).rejects.toThrow(/Expected an ioredis connection/);
-      await expect(bridge(bus, Object.assign(Object.create(ioredis) as object, { isCluster: true }) as never, {})).rejects.toThrow(/does not support Cluster/);
+      await expect(bridge(bus, Object.assign(Object.create(ioredis) as object, { isCluster: true }) as never, {})).rejects.toThrow(
+        /does not support Cluster/,
+      );
       await expect(bridge(bus, ioredis, { streams: {} })).rejects.toThrow(/need mode: 'streams'/);
       await expect(bridge(bus, ioredis, { mode: 'streams', streams: { claimAfter: 10 } })).rejects.toThrow(RangeError);
       await expect(bridge(bus, ioredis, { mode: 'streams', streams: { maxLen: 0 } })).rejects.toThrow(RangeError);

@@ -36,7 +36,13 @@ describe.skipIf(!canStartServers)('rxbus/redis under faults (private servers)', 
     const consumer = createBus({ concurrency: 32 });
     for (const bus of [producer, consumer] as Bus<AnyEvents>[]) bus.errors$.subscribe(() => undefined);
     const out = await bridge(producer, connect(server), { prefix, mode: 'streams', publish: 'job', maxOutbox: 20_000 });
-    const inb = await bridge(consumer, connect(server), { prefix, mode: 'streams', subscribe: 'job', group: 'crash', streams: { claimAfter: 1000, backoff: () => 200 } });
+    const inb = await bridge(consumer, connect(server), {
+      prefix,
+      mode: 'streams',
+      subscribe: 'job',
+      group: 'crash',
+      streams: { claimAfter: 1000, backoff: () => 200 },
+    });
     bridges.push(out, inb);
     const statuses: BridgeStatus[] = [];
     inb.status$.subscribe((s) => statuses.push(s));
@@ -99,7 +105,9 @@ describe.skipIf(!canStartServers)('rxbus/redis under faults (private servers)', 
     await burst(100);
     await expect.poll(() => received.size + out.stats().unheard, { timeout: 5000 }).toBe(300);
     const { unheard, receivers } = out.stats();
-    console.log(`redis pub/sub subscriber killed: 300 published, ${received.size} received, ${300 - received.size} lost, publisher counted unheard ${unheard}`);
+    console.log(
+      `redis pub/sub subscriber killed: 300 published, ${received.size} received, ${300 - received.size} lost, publisher counted unheard ${unheard}`,
+    );
     expect(unheard).toBe(300 - received.size);
     expect(unheard).toBeGreaterThan(0);
     expect(receivers).toBe(received.size);

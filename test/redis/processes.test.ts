@@ -60,7 +60,9 @@ describe.skipIf(!up)('rxbus/redis across real OS processes (shared server)', () 
     const total = 10_000;
     const started = Date.now();
     for (let id = 0; id < total; id++) producer.publish('job', { id });
-    await expect.poll(() => workers.reduce((n, w) => n + w.handled.length, 0), { timeout: 60_000, interval: 100 }).toBeGreaterThanOrEqual(total);
+    await expect
+      .poll(() => workers.reduce((n, w) => n + w.handled.length, 0), { timeout: 60_000, interval: 100 })
+      .toBeGreaterThanOrEqual(total);
     const elapsed = Date.now() - started;
     await out.close();
     await redis.quit();
@@ -81,7 +83,14 @@ describe.skipIf(!up)('rxbus/redis across real OS processes (shared server)', () 
     keys.push(`${prefix}.events`, `${prefix}.dead-letters`);
     const workers = await Promise.all([RedisPeer.start(), RedisPeer.start(), RedisPeer.start()]);
     peers.push(...workers);
-    const options = { prefix, mode: 'streams' as const, subscribe: ['job'], group: 'workers', maxInFlight: 8, streams: { claimAfter: 500 } };
+    const options = {
+      prefix,
+      mode: 'streams' as const,
+      subscribe: ['job'],
+      group: 'workers',
+      maxInFlight: 8,
+      streams: { claimAfter: 500 },
+    };
     await Promise.all(workers.map((w) => w.open(SHARED_PORT, options)));
     await Promise.all(workers.map((w) => w.consume('job', { delay: 50 })));
     const producer = createBus();

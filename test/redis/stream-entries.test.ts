@@ -11,7 +11,13 @@ describe('stream replies', () => {
   });
 
   it('reads XAUTOCLAIM and XCLAIM replies, with deleted entries as null fields', () => {
-    expect(autoClaimReply(['5-0', [entry, ['2-0', null]], []])).toEqual({ cursor: '5-0', entries: [{ id: '1-0', fields: ['topic', 't', 'data', '{}'] }, { id: '2-0', fields: null }] });
+    expect(autoClaimReply(['5-0', [entry, ['2-0', null]], []])).toEqual({
+      cursor: '5-0',
+      entries: [
+        { id: '1-0', fields: ['topic', 't', 'data', '{}'] },
+        { id: '2-0', fields: null },
+      ],
+    });
     expect(claimReply([entry])).toHaveLength(1);
     expect(autoClaimReply('nonsense')).toEqual({ cursor: '0-0', entries: [] });
   });

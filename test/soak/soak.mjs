@@ -29,9 +29,13 @@ import { settledHeap } from '../bench/harness.mjs';
 
 // Heap readings need gc(): re-start with the flag when the caller did not pass it.
 if (typeof globalThis.gc !== 'function') {
-  const child = spawnSync(process.execPath, ['--expose-gc', ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-  });
+  const child = spawnSync(
+    process.execPath,
+    ['--expose-gc', ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    {
+      stdio: 'inherit',
+    },
+  );
   process.exit(child.status ?? 1);
 }
 
@@ -116,7 +120,9 @@ async function soakWaiters() {
           bus.publish('soak.reply', { id, ok: true });
           break;
         case 1: // resolved through waitFor$, predicate matcher
-          bus.waitFor$('soak.reply', (p) => p.id === id, { timeout: 10_000 }).subscribe({ next: () => outcomes.resolved++, error: () => outcomes.wrong++ });
+          bus
+            .waitFor$('soak.reply', (p) => p.id === id, { timeout: 10_000 })
+            .subscribe({ next: () => outcomes.resolved++, error: () => outcomes.wrong++ });
           bus.publish('soak.reply', { id, ok: true });
           break;
         case 2: // timed out (the event never comes), near misses from the history rendered
@@ -138,7 +144,9 @@ async function soakWaiters() {
         }
         case 5: {
           // unsubscribed before anything happened
-          const subscription = bus.waitFor$('soak.other', { id }, { timeout: 10_000, signal: shared.signal }).subscribe({ error: () => outcomes.wrong++ });
+          const subscription = bus
+            .waitFor$('soak.other', { id }, { timeout: 10_000, signal: shared.signal })
+            .subscribe({ error: () => outcomes.wrong++ });
           subscription.unsubscribe();
           outcomes.unsubscribed++;
           break;

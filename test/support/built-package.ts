@@ -26,5 +26,6 @@ export function assertFreshBuild(): void {
     throw new Error('dist/ is missing: this test checks the built package. Run `npm run build` first (npm test does).');
   }
   const sources = Math.max(newestSource(join(repositoryRoot, 'src')), newestSource(join(repositoryRoot, 'operators')));
-  if (sources > built) throw new Error('dist/ is older than the sources: run `npm run build` first (npm test builds before the unit tests).');
+  if (sources > built)
+    throw new Error('dist/ is older than the sources: run `npm run build` first (npm test builds before the unit tests).');
 }

@@ -18,4 +18,3 @@ export class CountingScheduler extends VirtualScheduler {
     return super.schedule(work, delay, state);
   }
 }
-

@@ -86,7 +86,9 @@ describe('expectEvent(...).toBePublished() on a test bus', () => {
     bus.publish('page.request', { url: '/a' });
     bus.publish('tick', 1);
     bus.publish('tick', 2);
-    const error = await expectEvent(bus, 'page.response').toBePublished({ timeout: 50 }).catch((e: unknown) => e);
+    const error = await expectEvent(bus, 'page.response')
+      .toBePublished({ timeout: 50 })
+      .catch((e: unknown) => e);
     expect((error as Error).message).toBe(
       [
         "expectEvent('page.response').toBePublished({ timeout: 50 }) failed after 50 ms.",
@@ -180,7 +182,9 @@ describe('expectEvent(...).toBePublished() on a test bus', () => {
     await expectNoLeaks(bus, async () => {
       bus.scheduler.schedule(() => bus.publish('tick', 1), 10);
       await expectEvent(bus, 'tick').within(100);
-      await expectEvent(bus, 'page.error').within(100).catch(() => undefined);
+      await expectEvent(bus, 'page.error')
+        .within(100)
+        .catch(() => undefined);
       await expectEvent(bus, 'page.error').not.toBePublished({ for: 100 });
     });
   });
@@ -247,7 +251,9 @@ describe('expectEvent on a bus that is not a test bus', () => {
   it('fails listing what was published while it waited', async () => {
     const scheduler = new VirtualScheduler();
     const bus = createBus<Events>({ scheduler });
-    const expectation = expectEvent(bus, 'page.response', { status: 200 }).within(100).catch((e: unknown) => e);
+    const expectation = expectEvent(bus, 'page.response', { status: 200 })
+      .within(100)
+      .catch((e: unknown) => e);
     bus.publish('page.response', { url: '/a', status: 404 });
     scheduler.advance(100);
     expect(((await expectation) as Error).message).toContain(

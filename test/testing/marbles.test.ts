@@ -108,7 +108,9 @@ describe('publishMarbles', () => {
 
   it('refuses a character without a value before publishing anything', () => {
     const bus = createTestBus<Events>();
-    expect(() => publishMarbles(bus, 'a-b', { a: ['tick', 1] })).toThrow("Marble 'b' in 'a-b' has no value: give it one as { b: [type, payload] }.");
+    expect(() => publishMarbles(bus, 'a-b', { a: ['tick', 1] })).toThrow(
+      "Marble 'b' in 'a-b' has no value: give it one as { b: [type, payload] }.",
+    );
     expect(() => publishMarbles(bus, 'a', { a: ['tick', 1] }, { frame: 0 })).toThrow(RangeError);
     expect(bus.published.events).toEqual([]);
   });

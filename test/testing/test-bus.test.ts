@@ -119,9 +119,7 @@ describe('TestBus clock', () => {
     const bus = createTestBus<Events>();
     const requests = new Subject<number>();
     const passed: Array<[number, number]> = [];
-    requests
-      .pipe(rateLimit({ rate: 1, per: 100, burst: 1, scheduler: bus.scheduler }))
-      .subscribe((n) => passed.push([n, bus.now]));
+    requests.pipe(rateLimit({ rate: 1, per: 100, burst: 1, scheduler: bus.scheduler })).subscribe((n) => passed.push([n, bus.now]));
     [1, 2, 3].forEach((n) => requests.next(n));
     await bus.advanceAsync(250);
     expect(passed).toEqual([
@@ -218,7 +216,9 @@ describe('TestBus clock', () => {
 
   it('flush() stops on a timer that never ends, with a clear error', async () => {
     const bus = createTestBus<Events>();
-    const sub = interval(1, bus.scheduler).pipe(mergeMap(async () => undefined)).subscribe();
+    const sub = interval(1, bus.scheduler)
+      .pipe(mergeMap(async () => undefined))
+      .subscribe();
     await expect(bus.flush()).rejects.toThrow(/periodic timer .* never cancelled/);
     sub.unsubscribe();
     expect(bus.scheduler.pending).toBe(0);

@@ -32,7 +32,9 @@ describe('VirtualScheduler', () => {
   it('drives RxJS periodic timers', () => {
     const scheduler = new VirtualScheduler();
     const values: number[] = [];
-    interval(10, scheduler).pipe(take(3)).subscribe((v) => values.push(v));
+    interval(10, scheduler)
+      .pipe(take(3))
+      .subscribe((v) => values.push(v));
     scheduler.advance(25);
     expect(values).toEqual([0, 1]);
     scheduler.runAll();

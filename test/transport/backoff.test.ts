@@ -3,7 +3,9 @@ import { doublingDelay, redeliveryBackoff } from '../../src/transport/backoff.js
 
 describe('doublingDelay', () => {
   it('starts at the first delay, doubles per failed attempt and stops at the ceiling', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 8].map((attempt) => doublingDelay(attempt, 100, 5000))).toEqual([100, 200, 400, 800, 1600, 3200, 5000, 5000]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((attempt) => doublingDelay(attempt, 100, 5000))).toEqual([
+      100, 200, 400, 800, 1600, 3200, 5000, 5000,
+    ]);
   });
 });
 

@@ -1,7 +1,15 @@
 import { firstValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { BridgeError, createBus, NoResponderError, RemoteError, RequestTimeoutError, type Bus, type HandlerError } from '../../src/index.js';
+import {
+  BridgeError,
+  createBus,
+  NoResponderError,
+  RemoteError,
+  RequestTimeoutError,
+  type Bus,
+  type HandlerError,
+} from '../../src/index.js';
 import { VirtualScheduler } from '../../src/testing/index.js';
 import type { BridgeOptions } from '../../src/transport/bridge-api.js';
 import { openBridge, type BridgeSpec } from '../../src/transport/bridge.js';
@@ -89,14 +97,23 @@ describe('bridge (over an in-memory broker)', () => {
     ['truncated JSON', 'rxbus.events.order.created', envelope().slice(0, 30), 'invalid-message'],
     ['a huge message', 'rxbus.events.order.created', envelope({ payload: 'x'.repeat(5000) }), 'invalid-message'],
     ['a wrong envelope version', 'rxbus.events.order.created', envelope({ v: 2 }), 'invalid-message'],
-    ['a __proto__ payload', 'rxbus.events.order.created', envelope({ payload: JSON.parse('{"__proto__":{"admin":true}}') }), 'invalid-message'],
+    [
+      'a __proto__ payload',
+      'rxbus.events.order.created',
+      envelope({ payload: JSON.parse('{"__proto__":{"admin":true}}') }),
+      'invalid-message',
+    ],
     ['a $reply type from outside', 'rxbus.events.order.created', envelope({ type: '$reply.order.created' }), 'invalid-message'],
     ['a type that is not its subject', 'rxbus.events.order.created', envelope({ type: 'order.deleted' }), 'invalid-message'],
     ['a payload failing its schema', 'rxbus.events.order.created', envelope({ payload: { id: 7 } }), 'schema'],
   ])('counts, reports and drops %s, then goes on', async (_name, topic, data, reason) => {
     const broker = new MemoryBroker();
     const bus = createBus();
-    const bridge = await open(broker, bus, { subscribe: 'order.*', maxMessageBytes: 4096, schema: { 'order.created': z.object({ id: z.string() }) } });
+    const bridge = await open(broker, bus, {
+      subscribe: 'order.*',
+      maxMessageBytes: 4096,
+      schema: { 'order.created': z.object({ id: z.string() }) },
+    });
     const fromBridge = firstValueFrom(bridge.errors$);
     const onBus: HandlerError[] = [];
     bus.errors$.subscribe((e) => onBus.push(e));
@@ -165,7 +182,8 @@ describe('bridge (over an in-memory broker)', () => {
     const bus = createBus();
     const bridge = await open(broker, bus, { subscribe: 'order.*', maxInFlight: 2 });
     // One synchronous loop, as a client hands over one socket read.
-    for (let id = 1; id <= 50; id++) broker.lastContext!.ingress.receive({ topic: 'rxbus.events.order.created', data: envelope({ id }), attempt: 1 });
+    for (let id = 1; id <= 50; id++)
+      broker.lastContext!.ingress.receive({ topic: 'rxbus.events.order.created', data: envelope({ id }), attempt: 1 });
     expect(bridge.stats()).toMatchObject({ received: 50, inFlight: 0, dropped: 0 });
   });
 
@@ -218,7 +236,12 @@ describe('bridge (over an in-memory broker)', () => {
     expect(onceBridge.stats()).toMatchObject({ sent: 0, sendErrors: 1, outbox: 0 });
     fail = 2;
     const least = createBus({ scheduler });
-    const leastBridge = await open(new MemoryBroker(), least, { publish: 'x', origin: 'least' }, { guarantee: 'at-least-once', link: sendingLink(new MemoryBroker()) });
+    const leastBridge = await open(
+      new MemoryBroker(),
+      least,
+      { publish: 'x', origin: 'least' },
+      { guarantee: 'at-least-once', link: sendingLink(new MemoryBroker()) },
+    );
     least.publish('x', 1);
     await flush();
     expect(leastBridge.stats()).toMatchObject({ sent: 0, outbox: 1 });
@@ -227,7 +250,12 @@ describe('bridge (over an in-memory broker)', () => {
     scheduler.advance(200);
     await flush();
     expect(leastBridge.stats()).toMatchObject({ sent: 1, outbox: 0, sendErrors: 1 });
-    expect(attempts).toEqual([['once', 'once#1'], ['least', 'least#1'], ['least', 'least#1'], ['least', 'least#1']]);
+    expect(attempts).toEqual([
+      ['once', 'once#1'],
+      ['least', 'least#1'],
+      ['least', 'least#1'],
+      ['least', 'least#1'],
+    ]);
   });
 
   describe('requests', () => {
@@ -296,13 +324,17 @@ describe('bridge (over an in-memory broker)', () => {
       const bus = createBus();
       const settlements: string[] = [];
       bus.errors$.subscribe(() => undefined);
-      const bridge = await openBridge(bus, { subscribe: 'order.*' }, {
-        transport: 'memory',
-        guarantee: 'at-least-once',
-        maxAttempts: 3,
-        backoff: (attempt) => attempt * 100,
-        link: (context) => broker.link(context),
-      });
+      const bridge = await openBridge(
+        bus,
+        { subscribe: 'order.*' },
+        {
+          transport: 'memory',
+          guarantee: 'at-least-once',
+          maxAttempts: 3,
+          backoff: (attempt) => attempt * 100,
+          link: (context) => broker.link(context),
+        },
+      );
       bus.on('order.created', () => {
         throw new Error('db down');
       });

@@ -56,7 +56,15 @@ describe('SchemaGate', () => {
   });
 
   it('turns a throwing or rejecting validator into a failed verdict', async () => {
-    const throwing: StandardSchemaV1 = { '~standard': { version: 1, vendor: 't', validate: () => { throw new Error('oops'); } } };
+    const throwing: StandardSchemaV1 = {
+      '~standard': {
+        version: 1,
+        vendor: 't',
+        validate: () => {
+          throw new Error('oops');
+        },
+      },
+    };
     const rejecting: StandardSchemaV1 = { '~standard': { version: 1, vendor: 't', validate: () => Promise.reject(new Error('later')) } };
     const gate = new SchemaGate({ a: throwing, b: rejecting });
     const out: Verdict[] = [];

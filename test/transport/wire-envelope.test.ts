@@ -45,8 +45,16 @@ describe('decodeEnvelope', () => {
     ['a string time', JSON.stringify({ ...valid, time: 'now' }), /'time'/],
     ['a missing origin', JSON.stringify({ ...valid, origin: undefined }), /'origin' is missing/],
     ['a huge origin', JSON.stringify({ ...valid, origin: 'x'.repeat(300) }), /'origin'/],
-    ['a __proto__ key in the payload', '{"v":1,"type":"a","payload":{"x":{"__proto__":{"admin":true}}},"id":1,"time":0,"origin":"o"}', /__proto__/],
-    ['a __proto__ key spelled with escapes', '{"v":1,"type":"a","payload":{"\\u005f_proto__":{"admin":true}},"id":1,"time":0,"origin":"o"}', /__proto__/],
+    [
+      'a __proto__ key in the payload',
+      '{"v":1,"type":"a","payload":{"x":{"__proto__":{"admin":true}}},"id":1,"time":0,"origin":"o"}',
+      /__proto__/,
+    ],
+    [
+      'a __proto__ key spelled with escapes',
+      '{"v":1,"type":"a","payload":{"\\u005f_proto__":{"admin":true}},"id":1,"time":0,"origin":"o"}',
+      /__proto__/,
+    ],
   ])('refuses %s', (_name, data, reason) => {
     const decoded = decodeEnvelope(data, LIMIT);
     expect(decoded.ok).toBe(false);

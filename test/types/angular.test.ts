@@ -27,7 +27,9 @@ describe('rxbus/angular types', () => {
     expectTypeOf<RegisteredEvents>().toEqualTypeOf<Events>();
     if (never) {
       expectTypeOf(injectBus()).toEqualTypeOf<Bus<Events>>();
-      expectTypeOf(busSignal('order.confirmed')).toEqualTypeOf<Signal<BusEvent<'order.confirmed', { id: string; total: number }> | undefined>>();
+      expectTypeOf(busSignal('order.confirmed')).toEqualTypeOf<
+        Signal<BusEvent<'order.confirmed', { id: string; total: number }> | undefined>
+      >();
       expectTypeOf(busSignal('tick', { initial: null })).toEqualTypeOf<Signal<BusEvent<'tick', number> | null>>();
       expectTypeOf(busEvents('order.*')).toEqualTypeOf<
         Observable<BusEvent<'order.placed', { id: string }> | BusEvent<'order.confirmed', { id: string; total: number }>>
@@ -49,7 +51,9 @@ describe('rxbus/angular types', () => {
       expectTypeOf(busSignal('metric.sample', { token: MetricsBus })).toEqualTypeOf<
         Signal<BusEvent<'metric.sample', { name: string; value: number }> | undefined>
       >();
-      onBusEvent('metric.*', (payload) => expectTypeOf(payload).toEqualTypeOf<{ name: string; value: number } | void>(), { token: MetricsBus });
+      onBusEvent('metric.*', (payload) => expectTypeOf(payload).toEqualTypeOf<{ name: string; value: number } | void>(), {
+        token: MetricsBus,
+      });
       // @ts-expect-error 'tick' is not a type of the metrics bus
       busEvents('tick', { token: MetricsBus });
     }

@@ -81,9 +81,7 @@ describe('event map typing', () => {
     expectTypeOf<KnownPattern<AppEvents, 'ordr.*'>>().toBeNever();
     expectTypeOf<KnownPattern<AppEvents, 'order.*'>>().toBeUnknown();
     expectTypeOf<KnownPattern<AppEvents, string>>().toBeUnknown();
-    expectTypeOf<PayloadMatching<AppEvents, 'order.*'>>().toEqualTypeOf<
-      { id: string; total: number } | { id: string; reason: string }
-    >();
+    expectTypeOf<PayloadMatching<AppEvents, 'order.*'>>().toEqualTypeOf<{ id: string; total: number } | { id: string; reason: string }>();
     expectTypeOf<EventMatching<AppEvents, 'order.*'>>().toEqualTypeOf<OrderCreated | OrderCancelled>();
   });
 
@@ -189,9 +187,7 @@ describe('event map typing', () => {
 
   it('accepts a union of patterns and infers the events any of them matches', () => {
     const bus = createBus<AppEvents>();
-    expectTypeOf<TypesMatching<AppEvents, 'order.*' | 'page.*'>>().toEqualTypeOf<
-      'order.created' | 'order.cancelled' | 'page.response'
-    >();
+    expectTypeOf<TypesMatching<AppEvents, 'order.*' | 'page.*'>>().toEqualTypeOf<'order.created' | 'order.cancelled' | 'page.response'>();
     const pattern = Math.random() > 0.5 ? 'order.created' : 'page.response';
     expectTypeOf<typeof pattern>().toEqualTypeOf<'order.created' | 'page.response'>();
     expectTypeOf(bus.events$(pattern)).toEqualTypeOf<Observable<OrderCreated | PageResponse>>();
@@ -317,9 +313,7 @@ describe('event map typing', () => {
     bus.publish('user.logout', { userId: 'u1' });
     bus.publish('clock.tick', 1);
     expectTypeOf(bus.events$('user.*')).toEqualTypeOf<
-      Observable<
-        BusEvent<'user.login', { userId: string }> | BusEvent<'user.logout', { userId: string; reason?: string }>
-      >
+      Observable<BusEvent<'user.login', { userId: string }> | BusEvent<'user.logout', { userId: string; reason?: string }>>
     >();
     if (never) {
       expectTypeOf(bus.waitFor('clock.tick', 5)).toEqualTypeOf<Promise<BusEvent<'clock.tick', number>>>();

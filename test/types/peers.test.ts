@@ -5,15 +5,7 @@
  * file: every `@ts-expect-error` must be a real error.
  */
 import { describe, expectTypeOf, it } from 'vitest';
-import {
-  createBus,
-  type BusEvent,
-  type BusSubscription,
-  type Delivery,
-  type EventIterator,
-  type Request,
-  type RequestEvent,
-} from 'rxbus';
+import { createBus, type BusEvent, type BusSubscription, type Delivery, type EventIterator, type Request, type RequestEvent } from 'rxbus';
 import type { OrderCancelled, OrderCreated } from '../support/events.js';
 
 type AppEvents = {

@@ -18,7 +18,11 @@ describe('rxbus/redis typing', () => {
   it('checks each schema against its event type, and refuses requests and unknown modes', () => {
     const bus = createBus<AppEvents>();
     if (never) {
-      void bridge(bus, redis, { mode: 'streams', schema: { 'order.created': z.object({ id: z.string(), total: z.number() }) }, streams: { maxLen: 1000 } });
+      void bridge(bus, redis, {
+        mode: 'streams',
+        schema: { 'order.created': z.object({ id: z.string(), total: z.number() }) },
+        streams: { maxLen: 1000 },
+      });
       // @ts-expect-error the schema's output does not match the event's payload
       void bridge(bus, redis, { schema: { 'order.created': z.object({ id: z.number() }) } });
       // @ts-expect-error requests do not cross processes over Redis

@@ -54,7 +54,9 @@ beforeAll(() => {
   }
 }, 60_000);
 
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('type errors for typos', () => {
   it('reports exactly the four typos and nothing else', () => {
