@@ -82,133 +82,169 @@ function unrenderable(error: unknown): string {
  * ```
  */
 export function describeValue(value: unknown, limit = DEFAULT_LIMIT): string {
-  const out: string[] = [];
-  let length = 0;
-  const seen = new Set<object>();
-  // Emits pieces until the limit is passed, then stops walking: rendering a
-  // huge payload costs O(limit), not O(payload).
-  const emit = (piece: string): boolean => {
-    out.push(piece);
-    length += piece.length;
-    return length <= limit;
-  };
-  /** Emits a field of `obj`, or the marker when reading it throws. */
-  const field = (obj: object, key: PropertyKey, depth: number): boolean => {
+  return new Rendering(limit).of(value);
+}
+
+/**
+ * One rendering in progress: the pieces emitted so far, their length, and
+ * the objects on the path from the root (for `[Circular]`). Every `render…`
+ * method returns false once the limit is passed, and its callers stop
+ * walking: rendering a huge payload costs O(limit), not O(payload).
+ */
+class Rendering {
+  readonly #out: string[] = [];
+  #length = 0;
+  readonly #seen = new Set<object>();
+
+  constructor(readonly limit: number) {}
+
+  /** The whole value, truncated to the limit. */
+  of(value: unknown): string {
+    this.#walk(value, 0);
+    const text = this.#out.join('');
+    return text.length > this.limit ? `${text.slice(0, this.limit - 1)}…` : text;
+  }
+
+  #emit(piece: string): boolean {
+    this.#out.push(piece);
+    this.#length += piece.length;
+    return this.#length <= this.limit;
+  }
+
+  #truncated(text: string): string {
+    return text.length > this.limit ? text.slice(0, this.limit) : text;
+  }
+
+  // Whatever a value throws while it is rendered, the pieces it emitted are
+  // taken back and the marker stands for the whole value: `Map(2) { 'a' => `
+  // followed by a marker would read as a broken Map.
+  #walk(value: unknown, depth: number): boolean {
+    const mark = this.#out.length;
+    const markLength = this.#length;
+    try {
+      return this.#render(value, depth);
+    } catch (error) {
+      this.#out.length = mark;
+      this.#length = markLength;
+      return this.#emit(unrenderable(error));
+    }
+  }
+
+  /** A field of `obj`, or the marker when reading it throws. */
+  #field(obj: object, key: PropertyKey, depth: number): boolean {
     let child: unknown;
     try {
       child = (obj as Record<PropertyKey, unknown>)[key];
     } catch (error) {
-      return emit(unrenderable(error));
+      return this.#emit(unrenderable(error));
     }
-    return walk(child, depth);
-  };
-  /** An Error's name or message: a string as is (truncated), anything else rendered. */
-  const errorPart = (obj: object, key: 'name' | 'message', depth: number): boolean => {
-    let part: unknown;
-    try {
-      part = (obj as Record<string, unknown>)[key];
-    } catch (error) {
-      return emit(unrenderable(error));
-    }
-    return typeof part === 'string' ? emit(part.length > limit ? part.slice(0, limit) : part) : walk(part, depth);
-  };
-  // Whatever a value throws while it is rendered, the pieces it emitted are
-  // taken back and the marker stands for the whole value: `Map(2) { 'a' => `
-  // followed by a marker would read as a broken Map.
-  const walk = (v: unknown, depth: number): boolean => {
-    const mark = out.length;
-    const markLength = length;
-    try {
-      return render(v, depth);
-    } catch (error) {
-      out.length = mark;
-      length = markLength;
-      return emit(unrenderable(error));
-    }
-  };
-  const render = (v: unknown, depth: number): boolean => {
-    switch (typeof v) {
+    return this.#walk(child, depth);
+  }
+
+  #render(value: unknown, depth: number): boolean {
+    switch (typeof value) {
       case 'string':
-        return emit(quote(v.length > limit ? v.slice(0, limit) : v));
+        return this.#emit(quote(this.#truncated(value)));
       case 'number':
       case 'boolean':
       case 'undefined':
-        return emit(Object.is(v, -0) ? '-0' : String(v));
+        return this.#emit(Object.is(value, -0) ? '-0' : String(value));
       case 'bigint':
-        return emit(`${v}n`);
+        return this.#emit(`${value}n`);
       case 'symbol':
-        return emit(String(v));
+        return this.#emit(String(value));
       case 'function': {
-        const name = functionName(v);
-        return emit(name ? `[Function ${name}]` : '[Function]');
+        const name = functionName(value);
+        return this.#emit(name ? `[Function ${name}]` : '[Function]');
       }
     }
-    if (v === null) return emit('null');
-    const obj = v as object;
-    if (isRegExp(obj)) return emit(String(obj));
+    if (value === null) return this.#emit('null');
+    const obj = value as object;
+    if (isRegExp(obj)) return this.#emit(String(obj));
     if (obj instanceof Date) {
       const time = dateTime.call(obj);
-      return emit(Number.isNaN(time) ? 'Invalid Date' : dateToIso.call(obj));
+      return this.#emit(Number.isNaN(time) ? 'Invalid Date' : dateToIso.call(obj));
     }
-    if (seen.has(obj)) return emit('[Circular]');
+    if (this.#seen.has(obj)) return this.#emit('[Circular]');
     // Errors, Maps and Sets keep their content out of own enumerable keys:
     // without these cases a near miss would read `Map{}` or `Error{}`.
-    if (isError(obj)) {
-      seen.add(obj); // a message that is the error itself is a cycle
-      try {
-        return errorPart(obj, 'name', depth + 1) && emit(': ') && errorPart(obj, 'message', depth + 1);
-      } finally {
-        seen.delete(obj);
-      }
-    }
-    if (depth > 4) return emit(Array.isArray(obj) ? '[…]' : '{…}');
-    seen.add(obj);
+    if (isError(obj)) return this.#within(obj, () => this.#renderError(obj, depth));
+    if (depth > 4) return this.#emit(Array.isArray(obj) ? '[…]' : '{…}');
+    return this.#within(obj, () => {
+      if (Array.isArray(obj)) return this.#renderArray(obj, depth);
+      if (obj instanceof Map || obj instanceof Set) return this.#renderCollection(obj, depth);
+      return this.#renderObject(obj, depth);
+    });
+  }
+
+  /** Renders with `obj` on the path, so a reference back to it shows as `[Circular]`. */
+  #within(obj: object, render: () => boolean): boolean {
+    this.#seen.add(obj);
     try {
-      if (Array.isArray(obj)) {
-        const size = obj.length;
-        if (!emit('[')) return false;
-        for (let i = 0; i < size; i++) {
-          if (i > 0 && !emit(', ')) return false;
-          if (!field(obj, i, depth + 1)) return false;
-        }
-        return emit(']');
-      }
-      if (obj instanceof Map || obj instanceof Set) {
-        const isMap = obj instanceof Map;
-        const size = isMap ? mapSize.call(obj) : setSize.call(obj);
-        const head = `${isMap ? 'Map' : 'Set'}(${size})`;
-        if (size === 0) return emit(`${head} {}`);
-        if (!emit(`${head} { `)) return false;
-        let first = true;
-        for (const entry of isMap ? mapEntries.call(obj) : setValues.call(obj)) {
-          if (!first && !emit(', ')) return false;
-          first = false;
-          if (isMap) {
-            const [key, item] = entry as [unknown, unknown];
-            if (!walk(key, depth + 1) || !emit(' => ') || !walk(item, depth + 1)) return false;
-          } else if (!walk(entry, depth + 1)) return false;
-        }
-        return emit(' }');
-      }
-      const keys = Object.keys(obj);
-      const name = className(obj);
-      if (keys.length === 0) return emit(`${name}{}`);
-      if (!emit(`${name}{ `)) return false;
-      for (let i = 0; i < keys.length; i++) {
-        const key = keys[i]!;
-        if (i > 0 && !emit(', ')) return false;
-        const shown = key.length > limit ? key.slice(0, limit) : key;
-        if (!emit(/^[A-Za-z_$][\w$]*$/.test(shown) ? `${shown}: ` : `${quote(shown)}: `)) return false;
-        if (!field(obj, key, depth + 1)) return false;
-      }
-      return emit(' }');
+      return render();
     } finally {
-      seen.delete(obj);
+      this.#seen.delete(obj);
     }
-  };
-  walk(value, 0);
-  const text = out.join('');
-  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
+  }
+
+  /** `Name: message` (a message that is the error itself is a cycle, caught by the path). */
+  #renderError(error: object, depth: number): boolean {
+    return this.#errorPart(error, 'name', depth + 1) && this.#emit(': ') && this.#errorPart(error, 'message', depth + 1);
+  }
+
+  /** An Error's name or message: a string as is (truncated), anything else rendered. */
+  #errorPart(error: object, key: 'name' | 'message', depth: number): boolean {
+    let part: unknown;
+    try {
+      part = (error as Record<string, unknown>)[key];
+    } catch (thrown) {
+      return this.#emit(unrenderable(thrown));
+    }
+    return typeof part === 'string' ? this.#emit(this.#truncated(part)) : this.#walk(part, depth);
+  }
+
+  #renderArray(array: readonly unknown[], depth: number): boolean {
+    const size = array.length;
+    if (!this.#emit('[')) return false;
+    for (let i = 0; i < size; i++) {
+      if (i > 0 && !this.#emit(', ')) return false;
+      if (!this.#field(array, i, depth + 1)) return false;
+    }
+    return this.#emit(']');
+  }
+
+  #renderCollection(collection: Map<unknown, unknown> | Set<unknown>, depth: number): boolean {
+    const isMap = collection instanceof Map;
+    const size = isMap ? mapSize.call(collection) : setSize.call(collection);
+    const head = `${isMap ? 'Map' : 'Set'}(${size})`;
+    if (size === 0) return this.#emit(`${head} {}`);
+    if (!this.#emit(`${head} { `)) return false;
+    let first = true;
+    for (const entry of isMap ? mapEntries.call(collection) : setValues.call(collection)) {
+      if (!first && !this.#emit(', ')) return false;
+      first = false;
+      if (isMap) {
+        const [key, item] = entry as [unknown, unknown];
+        if (!this.#walk(key, depth + 1) || !this.#emit(' => ') || !this.#walk(item, depth + 1)) return false;
+      } else if (!this.#walk(entry, depth + 1)) return false;
+    }
+    return this.#emit(' }');
+  }
+
+  #renderObject(obj: object, depth: number): boolean {
+    const keys = Object.keys(obj);
+    const name = className(obj);
+    if (keys.length === 0) return this.#emit(`${name}{}`);
+    if (!this.#emit(`${name}{ `)) return false;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      if (i > 0 && !this.#emit(', ')) return false;
+      const shown = this.#truncated(key);
+      if (!this.#emit(/^[A-Za-z_$][\w$]*$/.test(shown) ? `${shown}: ` : `${quote(shown)}: `)) return false;
+      if (!this.#field(obj, key, depth + 1)) return false;
+    }
+    return this.#emit(' }');
+  }
 }
 
 /**
