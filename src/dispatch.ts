@@ -100,18 +100,21 @@ export class Dispatcher {
   publish(type: string, payload: unknown, policy: OverflowPolicy | 'wait', admitted?: Admitted): boolean {
     const host = this.#host;
     const pool = host.pool;
+    // The clock is read first: a scheduler is user code too, and whatever its
+    // now() does (publish, unsubscribe) must happen before the room is counted.
+    const time = host.scheduler.now();
     const registry = host.handlers;
     const matched = registry.size === 0 ? NO_HANDLERS : registry.for(type);
     // Queue slots the jobs need, when known without running key functions.
     let known = -1;
     // A waiting producer is retried after every pool step: when no key
     // function is involved, find out cheaply (no envelope, no selection)
-    // whether it can fit yet.
+    // whether it can fit yet. Until admission only key functions run user
+    // code, so without them `known` still holds there.
     if (policy === 'wait' && matched.length > 0 && (registry.keyed === 0 || !matched.some(isKeyed))) {
       known = pool.queueSlotsNeeded(matched, undefined);
       if (known > pool.room && matched.length <= host.capacity + pool.concurrency) return false;
     }
-    const time = host.scheduler.now();
     let event = envelope(type, payload, this.lastId + 1, time);
     const selection = this.#select(matched, event);
 

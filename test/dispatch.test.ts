@@ -90,6 +90,31 @@ describe('admission is atomic per event', () => {
     expect(Math.max(...seen, bus.stats().queued)).toBeLessThanOrEqual(2);
   });
 
+  it("keeps queued ≤ capacity when the scheduler's clock read publishes during an emit (no stale room count)", async () => {
+    const clock = new VirtualScheduler();
+    let nested = false;
+    // A scheduler is user code too: its now() runs inside the admission of an emit.
+    const scheduler = Object.create(clock, {
+      now: {
+        value: () => {
+          if (nested) {
+            nested = false;
+            bus.publish('x');
+          }
+          return clock.now();
+        },
+      },
+    }) as VirtualScheduler;
+    const bus = createBus<Events>({ concurrency: 1, capacity: 0, scheduler });
+    bus.on('x', () => new Promise(() => undefined));
+    nested = true;
+    const emitted = observe(bus.emit('x'));
+    await flush();
+    // The nested publish took the only slot: the emit must wait, not queue past capacity 0.
+    expect(bus.stats()).toMatchObject({ running: 1, queued: 0, published: 1 });
+    expect(emitted.status).toBe('pending');
+  });
+
   it('gives nested events unique ids, increasing in the order the first subscriber sees them', () => {
     const bus = createBus<Events>({ overflow: 'drop-oldest', capacity: 1, concurrency: 1 });
     const ids: number[] = [];
