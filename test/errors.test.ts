@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fail, revoked, trapped } from './support/hostile-objects.js';
 import { createBus } from 'rxbus';
 import { VirtualScheduler } from 'rxbus/testing';
 import { describeValue } from '../src/render-value.js';
@@ -269,26 +270,6 @@ describe('error names', () => {
     expect(errors.every((e) => typeof e.stack === 'string')).toBe(true);
   });
 });
-
-const fail = (what: string) => (): never => {
-  throw new Error(what);
-};
-
-/** A Proxy whose every trap throws. */
-const trapped = (target: object = {}): object =>
-  new Proxy(target, {
-    get: fail('get trap'),
-    has: fail('has trap'),
-    ownKeys: fail('ownKeys trap'),
-    getOwnPropertyDescriptor: fail('getOwnPropertyDescriptor trap'),
-    getPrototypeOf: fail('getPrototypeOf trap'),
-  });
-
-const revoked = (target: object = {}): object => {
-  const { proxy, revoke } = Proxy.revocable(target, {});
-  revoke();
-  return proxy;
-};
 
 const REVOKED = /<unrenderable: TypeError: Cannot perform '[A-Za-z]+' on a proxy that has been revoked>/;
 

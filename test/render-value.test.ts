@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { fail, revoked, trapped } from './support/hostile-objects.js';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { describeValue } from '../src/render-value.js';
@@ -238,26 +239,6 @@ describe('describeValue', () => {
     }
   });
 });
-
-const fail = (what: string) => (): never => {
-  throw new Error(what);
-};
-
-/** A Proxy whose every trap throws. */
-const trapped = (target: object = {}): object =>
-  new Proxy(target, {
-    get: fail('get trap'),
-    has: fail('has trap'),
-    ownKeys: fail('ownKeys trap'),
-    getOwnPropertyDescriptor: fail('getOwnPropertyDescriptor trap'),
-    getPrototypeOf: fail('getPrototypeOf trap'),
-  });
-
-const revoked = (target: object = {}): object => {
-  const { proxy, revoke } = Proxy.revocable(target, {});
-  revoke();
-  return proxy;
-};
 
 describe('describeValue with hostile values', () => {
   it('renders a Proxy whose traps throw as <unrenderable: …>, alone or inside a payload', () => {
