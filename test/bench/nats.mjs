@@ -7,25 +7,14 @@
 // - JetStream end to end: events published and consumed through two bridges
 //   (ack after deliver, bounded fetches) vs `js.publish` + a raw consume loop
 //   that acks each message.
-import { connect as tcpConnect } from 'node:net';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { createBus } from 'rxbus';
 import { bridge, ensureStream } from 'rxbus/nats';
+import { bridgePublishCase, bridgePublishTarget, envelope, prefix, serverUp } from './broker-bench.mjs';
 import { perWorkload, row, scenario, target } from './harness.mjs';
 
 const SERVER = 'nats://127.0.0.1:4222';
-
-const serverUp = () =>
-  new Promise((resolve) => {
-    const socket = tcpConnect({ host: '127.0.0.1', port: 4222 });
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
-
-let runs = 0;
-const prefix = (tag) => `bench_${process.pid}_${tag}_${++runs}`;
-const envelope = (i) => JSON.stringify({ v: 1, type: 'bench.event', payload: { i, name: 'order' }, id: i + 1, time: 0, origin: 'raw' });
 
 async function publishScenario(nc, rounds, quick) {
   const events = quick ? 10_000 : 50_000;
@@ -49,35 +38,11 @@ async function publishScenario(nc, rounds, quick) {
           };
         }),
       },
-      {
-        name: 'rxbus bridge publish',
-        sample: sample(async () => {
-          const bus = createBus();
-          const b = await bridge(bus, nc, { prefix: prefix('bus'), publish: 'bench.*' });
-          return {
-            async run() {
-              for (let i = 0; i < events; i++) bus.publish('bench.event', { i, name: 'order' });
-              await nc.flush();
-            },
-            async teardown() {
-              if (b.stats().sent !== events) throw new Error(`bridge sent ${b.stats().sent} of ${events}`);
-              await b.close();
-              await bus.close();
-            },
-          };
-        }),
-      },
+      bridgePublishCase({ sample, bridge, connection: nc, events, settle: () => nc.flush() }),
     ],
     note: 'Nobody subscribes: this is the cost of getting events onto the wire. The envelope is the same JSON in both cases.',
   });
-  const r = row(result, 'rxbus bridge publish');
-  target(result, {
-    text: 'bridge publish throughput ≥ 0.5× raw nc.publish',
-    measured: r.ratio.median,
-    unit: '×',
-    met: r.ratio.median >= 0.5,
-  });
-  return result;
+  return bridgePublishTarget(result, 'raw nc.publish');
 }
 
 async function requestScenario(nc, nc2, rounds, quick) {
@@ -224,7 +189,7 @@ async function jetStreamScenario(nc, nc2, rounds, quick) {
 }
 
 export async function run({ rounds, quick }) {
-  if (!(await serverUp())) {
+  if (!(await serverUp(4222))) {
     process.stdout.write('\nrxbus/nats: no nats-server on 127.0.0.1:4222, skipped\n');
     return [];
   }

@@ -7,24 +7,13 @@
 //   (XADD, XREADGROUP paced by the bus, batched XACK after deliver) vs a raw
 //   loop: XADD each event, XREADGROUP COUNT 256 BLOCK on a second connection,
 //   XACK each batch.
-import { connect as tcpConnect } from 'node:net';
 import { Redis } from 'ioredis';
 import { createBus } from 'rxbus';
 import { bridge } from 'rxbus/redis';
+import { bridgePublishCase, bridgePublishTarget, envelope, prefix, serverUp } from './broker-bench.mjs';
 import { perWorkload, row, scenario, target } from './harness.mjs';
 
 const PORT = 6379;
-
-const serverUp = () =>
-  new Promise((resolve) => {
-    const socket = tcpConnect({ host: '127.0.0.1', port: PORT });
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
-
-let runs = 0;
-const prefix = (tag) => `bench_${process.pid}_${tag}_${++runs}`;
-const envelope = (i) => JSON.stringify({ v: 1, type: 'bench.event', payload: { i, name: 'order' }, id: i + 1, time: 0, origin: 'raw' });
 
 async function publishScenario(redis, rounds, quick) {
   const events = quick ? 10_000 : 50_000;
@@ -49,35 +38,12 @@ async function publishScenario(redis, rounds, quick) {
           };
         }),
       },
-      {
-        name: 'rxbus bridge publish',
-        sample: sample(async () => {
-          const bus = createBus();
-          const b = await bridge(bus, redis, { prefix: prefix('bus'), publish: 'bench.*' });
-          return {
-            async run() {
-              for (let i = 0; i < events; i++) bus.publish('bench.event', { i, name: 'order' });
-              await redis.ping(); // replies come in order: every PUBLISH before it was answered
-            },
-            async teardown() {
-              if (b.stats().sent !== events) throw new Error(`bridge sent ${b.stats().sent} of ${events}`);
-              await b.close();
-              await bus.close();
-            },
-          };
-        }),
-      },
+      // PING is answered after every PUBLISH before it (replies come in order).
+      bridgePublishCase({ sample, bridge, connection: redis, events, settle: () => redis.ping() }),
     ],
     note: 'Nobody subscribes (each PUBLISH replies 0, counted as unheard): this is the cost of getting events onto the wire. The envelope is the same JSON in both cases.',
   });
-  const r = row(result, 'rxbus bridge publish');
-  target(result, {
-    text: 'bridge publish throughput ≥ 0.5× raw redis.publish',
-    measured: r.ratio.median,
-    unit: '×',
-    met: r.ratio.median >= 0.5,
-  });
-  return result;
+  return bridgePublishTarget(result, 'raw redis.publish');
 }
 
 async function streamsScenario(redis, reader, rounds, quick) {
@@ -166,7 +132,7 @@ async function streamsScenario(redis, reader, rounds, quick) {
 }
 
 export async function run({ rounds, quick }) {
-  if (!(await serverUp())) {
+  if (!(await serverUp(PORT))) {
     process.stdout.write('\nrxbus/redis: no redis-server on 127.0.0.1:6379, skipped\n');
     return [];
   }
