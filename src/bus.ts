@@ -32,6 +32,7 @@ import { disposableSubscription, type BusSubscription } from './disposable-subsc
 import { functionName } from './render-value.js';
 import { Deliveries, type Delivery } from './delivery.js';
 import { Dispatcher, type Admitted } from './dispatch.js';
+import { eventClock } from './event-clock.js';
 import { BusClosedError, HandlerError, QueueFullError, SettleTimeoutError } from './errors.js';
 import { ErrorReporter } from './error-reporter.js';
 import type { BusEvent, EventMap, ReplyPayload } from './event-map.js';
@@ -156,7 +157,7 @@ class EventBus {
       streams: this.#streams,
       waiters: this.#waiters,
       history: this.#history,
-      scheduler,
+      clock: eventClock(scheduler),
       capacity,
       captureContext,
       dropped: (event, handler, reason) => this.#jobDropped(event, handler, reason),

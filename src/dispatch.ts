@@ -20,8 +20,8 @@
  *    a slot are called, oldest first — before the outermost `publish`
  *    returns.
  */
-import type { SchedulerLike } from 'rxjs';
 import { BusClosedError, HandlerError, QueueFullError } from './errors.js';
+import type { EventClock } from './event-clock.js';
 import type { BusEvent } from './event-map.js';
 import type { EventStreams } from './event-streams.js';
 import type { HandlerEntry, HandlerRegistry } from './handler-registry.js';
@@ -38,7 +38,8 @@ export interface DispatchHost {
   readonly streams: EventStreams;
   readonly waiters: WaiterIndex;
   readonly history: RingBuffer<BusEvent>;
-  readonly scheduler: SchedulerLike;
+  /** Stamps `event.time` (src/event-clock.ts). */
+  readonly clock: EventClock;
   readonly capacity: number;
   /** Captures the current async context; undefined when there is none to carry (or the bus opted out). */
   readonly captureContext: (() => ContextScope) | undefined;
@@ -102,7 +103,7 @@ export class Dispatcher {
     const pool = host.pool;
     // The clock is read first: a scheduler is user code too, and whatever its
     // now() does (publish, unsubscribe) must happen before the room is counted.
-    const time = host.scheduler.now();
+    const time = host.clock.now();
     const registry = host.handlers;
     const matched = registry.size === 0 ? NO_HANDLERS : registry.for(type);
     // Queue slots the jobs need, when known without running key functions.

@@ -37,7 +37,13 @@ export interface BusEvent<K extends string = string, P = unknown> {
   readonly payload: P;
   /** Unique per bus, increasing in publish order. */
   readonly id: number;
-  /** `scheduler.now()` when it was published. */
+  /**
+   * When it was published, in ms of the bus's scheduler: that scheduler's
+   * `now()` (exact) when the bus has one of its own; with the default
+   * `asyncScheduler`, one `Date.now()` reading shared by up to 16 events
+   * published in a row in one synchronous run (docs/events.md, "What `time`
+   * means"). Order events by `id`, not `time`.
+   */
   readonly time: number;
 }
 

@@ -3,8 +3,8 @@
 // Every listener does the same trivial work (adds the payload to a number),
 // so what is measured is the cost of getting the event to it. rxbus does more
 // per publish than a bare Subject — it builds the envelope (id, time), keeps
-// it in the history ring buffer and asks the waiter index — which is why the
-// target is a ratio (≥ 0.5× `Subject.next`), not parity.
+// it in the history ring buffer and asks the waiter index. Targets: ≥ 0.5×
+// `Subject.next` with 10 subscribers (issue 7), ≥ 1.0× with one (issue 11).
 //
 // The peer cases below repeat the same few lines on purpose: a shared helper
 // would make its `emitter.emit` call site see every library's class, turn
@@ -19,9 +19,10 @@ import { createBus } from 'rxbus';
 import { perOp, row, scenario, target } from './harness.mjs';
 
 /**
- * Not a bus: the clock read every rxbus publish makes for `event.time`
- * (`asyncScheduler.now()` is `Date.now()`). On the VM this was measured on it
- * is most of a publish, and it bounds how close rxbus can get to a Subject.
+ * Not a bus: what one wall-clock read costs here (`asyncScheduler.now()` is
+ * `Date.now()`). rxbus shares one reading among up to 16 events published in
+ * a row in one synchronous run (src/event-clock.ts); before that, this read
+ * was 40 % of a publish on the VM these numbers come from.
  */
 function clockCase(minMs) {
   return {
@@ -40,10 +41,31 @@ function clockCase(minMs) {
   };
 }
 
+/**
+ * Not a bus: building and freezing an envelope, which read-only events
+ * (issue 10, the contract) cost on every publish whatever else is done.
+ */
+function envelopeCase(minMs) {
+  return {
+    name: 'floor: Object.freeze(envelope)',
+    sample: perOp(
+      () => {
+        let sum = 0;
+        return {
+          run(n) {
+            for (let i = 0; i < n; i++) sum += Object.freeze({ type: 'tick', payload: i, id: i, time: 0 }).id;
+          },
+        };
+      },
+      { minMs },
+    ),
+  };
+}
+
 function cases(subscribers, minMs) {
   const each = (fn) => Array.from({ length: subscribers }, fn);
   return [
-    ...(subscribers === 1 ? [clockCase(minMs)] : []),
+    ...(subscribers === 1 ? [clockCase(minMs), envelopeCase(minMs)] : []),
     {
       name: 'Subject.next',
       sample: perOp(
@@ -190,14 +212,16 @@ export async function run({ rounds, minMs }) {
       reference: 'Subject.next',
       cases: cases(subscribers, minMs),
       rounds,
-      note: 'rxbus rows include the envelope with its id and time (a clock read), the history buffer (64 by default) and the waiter-index check.',
+      note: 'rxbus rows include the frozen envelope with its id and time (one clock read per up to 16 events of a synchronous run), the history buffer (64 by default) and the waiter-index check.',
     });
     const rx = row(result, "rxbus publish → events$('tick')");
+    // Issue 7 asked for half a Subject's speed; issue 11 for parity with one subscriber.
+    const wanted = subscribers === 1 ? 1 : 0.5;
     target(result, {
-      text: `rxbus publish to ${subscribers} subscriber(s) ≥ 0.5× Subject.next`,
+      text: `rxbus publish to ${subscribers} subscriber(s) ≥ ${wanted.toFixed(1)}× Subject.next`,
       measured: rx.ratio.median,
       unit: '×',
-      met: rx.ratio.median >= 0.5,
+      met: rx.ratio.median >= wanted,
     });
     results.push(result);
   }
