@@ -25,6 +25,7 @@ export type OfType<V extends BusEvent, P extends string> =
 export function ofType<V extends BusEvent, P extends string>(...patterns: [P, ...P[]]): OperatorFunction<V, OfType<V, P>> {
   if (patterns.length === 0) throw new TypeError("ofType() needs at least one pattern, e.g. ofType('order.*').");
   const compiled = patterns.map((p) => compilePattern(p));
-  const test = compiled.length === 1 ? compiled[0]!.test : (type: string) => compiled.some((p) => p.test(type));
+  const [only] = compiled;
+  const test = compiled.length === 1 ? (type: string) => only!.test(type) : (type: string) => compiled.some((p) => p.test(type));
   return filter((event: V): event is OfType<V, P> => test(event.type));
 }

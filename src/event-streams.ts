@@ -53,7 +53,7 @@ export class EventStreams {
 
   /** Number of live stream subscriptions. */
   get size(): number {
-    return this.#index.size - this.#extraParts + this.#all.items.size;
+    return this.#index.size - this.#extraParts + this.#all.count;
   }
 
   /** Adds a subscription; the returned function removes it (idempotent). */
@@ -99,7 +99,7 @@ export class EventStreams {
     // Each list is a snapshot: streams subscribed by a subscriber below see only later events.
     let only: readonly Stream[] | undefined;
     let sources = 0;
-    if (this.#all.items.size > 0) {
+    if (this.#all.count > 0) {
       only = this.#all.list();
       sources = 1;
     }
@@ -107,7 +107,7 @@ export class EventStreams {
     if (nodes !== undefined) {
       for (let i = 0; i < nodes.length; i++) {
         const node = nodes[i]!;
-        if (node.items.size === 0) continue;
+        if (node.count === 0) continue;
         only = node.list();
         sources++;
       }

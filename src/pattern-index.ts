@@ -12,8 +12,8 @@
  * through `many` also stays live (`**` goes on consuming segments). The
  * items of the nodes live after the last segment are the matches.
  *
- * Items are kept per node in a `Set` (insertion-ordered, O(1) add and
- * delete, safe to delete from while iterating). Every item carries its
+ * Items are kept per node in insertion order, with O(1) add and delete
+ * (see {@link PatternNode}). Every item carries its
  * subscription `order`, so matches from several nodes are merged back into
  * subscription order.
  *
@@ -29,10 +29,21 @@ export interface Ordered {
   readonly order: number;
 }
 
-/** One trie node: the items whose pattern ends here, and the children. */
+/**
+ * One trie node: the items whose pattern ends here, and the children.
+ *
+ * Most nodes hold no item (the inner segments of a pattern) or one (a
+ * pattern per tenant, order or session): a node keeps a lone item in a field
+ * and makes a `Set` only for a second one. With tens of thousands of
+ * distinct patterns, a `Set` per node was most of a subscription's memory,
+ * and the garbage collector's work grew with it.
+ */
 export class PatternNode<T extends Ordered> {
-  /** Items whose pattern ends at this node. Change it through `add`/`remove`. */
-  readonly items = new Set<T>();
+  /** The lone item, when the node has exactly one and no `Set` yet. */
+  #lone: T | undefined;
+  /** Every item, in insertion order, once the node has had two at once. */
+  #set: Set<T> | undefined;
+  #count = 0;
   /** The items as an array, rebuilt after a change: publish walks arrays, not Set iterators. */
   #list: readonly T[] | undefined;
   exact: Map<string, PatternNode<T>> | undefined;
@@ -51,24 +62,46 @@ export class PatternNode<T extends Ordered> {
     this.loops = loops;
   }
 
+  /** Number of items whose pattern ends here. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Adds an item (ignored when it is already here, as a `Set` would). */
   add(item: T): void {
-    this.items.add(item);
+    if (this.#set !== undefined) {
+      if (this.#set.has(item)) return;
+      this.#set.add(item);
+    } else if (this.#count === 0) {
+      this.#lone = item;
+    } else {
+      if (this.#lone === item) return;
+      this.#set = new Set([this.#lone!, item]);
+      this.#lone = undefined;
+    }
+    this.#count++;
     this.#list = undefined;
   }
 
   remove(item: T): boolean {
-    if (!this.items.delete(item)) return false;
+    if (this.#set !== undefined) {
+      if (!this.#set.delete(item)) return false;
+    } else {
+      if (this.#count === 0 || this.#lone !== item) return false;
+      this.#lone = undefined;
+    }
+    this.#count--;
     this.#list = undefined;
     return true;
   }
 
   /** The items in subscription order; the same array until the items change (so a publish walks a snapshot). */
   list(): readonly T[] {
-    return (this.#list ??= [...this.items]);
+    return (this.#list ??= this.#set !== undefined ? [...this.#set] : this.#count === 0 ? [] : [this.#lone!]);
   }
 
   get empty(): boolean {
-    return this.items.size === 0 && this.exact === undefined && this.one === undefined && this.many === undefined;
+    return this.#count === 0 && this.exact === undefined && this.one === undefined && this.many === undefined;
   }
 }
 
@@ -180,9 +213,9 @@ export class PatternIndex<T extends Ordered> {
     const out: T[] = [];
     let sources = 0;
     for (const node of nodes) {
-      if (node.items.size === 0) continue;
+      if (node.count === 0) continue;
       sources++;
-      for (const item of node.items) out.push(item);
+      for (const item of node.list()) out.push(item);
     }
     // One node's Set is already in subscription order.
     if (sources > 1) {
@@ -199,7 +232,7 @@ export class PatternIndex<T extends Ordered> {
   /** Removes every item and node. */
   clear(): void {
     const root = this.#root;
-    for (const item of [...root.items]) root.remove(item);
+    for (const item of root.list()) root.remove(item);
     root.exact = root.one = root.many = undefined;
     this.#size = 0;
     this.#cache.clear();
@@ -210,7 +243,7 @@ export class PatternIndex<T extends Ordered> {
     const stack: Array<PatternNode<T>> = [this.#root];
     while (stack.length > 0) {
       const node = stack.pop()!;
-      yield* node.items;
+      yield* node.list();
       stack.push(...children(node));
     }
   }

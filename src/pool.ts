@@ -95,8 +95,11 @@ export class HandlerSchedule implements HeapEntry {
   slot = -1;
   /** Jobs of this handler holding a slot now. */
   running = 0;
-  /** Lanes with a job that may start, ordered by their oldest job. */
-  readonly lanes = new IndexedHeap<Lane>();
+  #lanes: IndexedHeap<Lane> | undefined;
+  /** Lanes with a job that may start, ordered by their oldest job (made on first use: most handlers are registered long before, or without, a job). */
+  get lanes(): IndexedHeap<Lane> {
+    return (this.#lanes ??= new IndexedHeap<Lane>());
+  }
   /** For keyed handlers: the lane of each key with queued or running jobs. */
   readonly keyLanes: Map<string | number, Lane> | undefined;
   /** For unkeyed handlers: the one lane, made on its first job. */

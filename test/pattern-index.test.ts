@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compilePattern } from '../src/pattern.js';
-import { PatternIndex } from '../src/pattern-index.js';
+import { PatternIndex, PatternNode } from '../src/pattern-index.js';
 
 interface Item {
   order: number;
@@ -96,5 +96,48 @@ describe('PatternIndex', () => {
     index.add(item.pattern, item);
     expect(index.match('__proto__.constructor')).toEqual([item]);
     expect(index.match('__proto__.x')).toEqual([]);
+  });
+});
+
+describe('PatternNode', () => {
+  const item = (order: number): Item => ({ order, pattern: 'p' });
+
+  it('keeps insertion order through the switch from one item to a set and back down', () => {
+    const node = new PatternNode<Item>(undefined, '', false);
+    const [a, b, c] = [item(0), item(1), item(2)];
+    node.add(a);
+    expect(node.list()).toEqual([a]);
+    node.add(b);
+    expect(node.remove(a)).toBe(true);
+    node.add(c);
+    expect(node.list()).toEqual([b, c]);
+    expect(node.count).toBe(2);
+    expect(node.remove(b) && node.remove(c)).toBe(true);
+    expect([node.count, node.list(), node.empty]).toEqual([0, [], true]);
+  });
+
+  it('counts an item added twice once, and removes only what it holds', () => {
+    const node = new PatternNode<Item>(undefined, '', false);
+    const [a, b] = [item(0), item(1)];
+    node.add(a);
+    node.add(a);
+    expect(node.count).toBe(1);
+    expect(node.remove(b)).toBe(false);
+    node.add(b);
+    node.add(b);
+    expect(node.count).toBe(2);
+    expect(node.remove(a)).toBe(true);
+    expect(node.remove(a)).toBe(false);
+    expect(node.list()).toEqual([b]);
+  });
+
+  it('hands out the same snapshot array until its items change', () => {
+    const node = new PatternNode<Item>(undefined, '', false);
+    node.add(item(0));
+    const snapshot = node.list();
+    expect(node.list()).toBe(snapshot);
+    node.add(item(1));
+    expect(node.list()).not.toBe(snapshot);
+    expect(snapshot).toHaveLength(1);
   });
 });
