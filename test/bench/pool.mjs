@@ -133,6 +133,10 @@ export async function run({ rounds, quick }) {
   for (const name of ['rxbus publish', 'rxbus emit (capacity 1 024)']) {
     const r = row(result, name);
     target(result, { text: `${name} ≥ 1× the minimal semaphore`, measured: r.ratio.median, unit: '×', met: r.ratio.median >= 1 });
+    // Issue 11's target for the backpressured path (issue 7's 1× stays reported above).
+    if (name.startsWith('rxbus emit')) {
+      target(result, { text: `${name} ≥ 0.5× the minimal semaphore`, measured: r.ratio.median, unit: '×', met: r.ratio.median >= 0.5 });
+    }
     // Ratio to p-limit, per round, from the recorded values.
     const limit = row(result, 'p-limit');
     const vsLimit = median(limit.values.map((v, i) => v / r.values[i]));
