@@ -60,13 +60,24 @@ class SharedWallClock implements EventClock {
   #time = 0;
   /** Events that may still use `#time`; 0 when it has expired. */
   #left = 0;
+  /** Events that did use `#time` besides the first. */
+  #shared = 0;
   /** The `Date.now` that produced `#time`: a fake installed since then makes it stale. */
   #source: unknown;
   #expiryQueued = false;
+  /** Readings still to take without sharing (see `#expire`). */
+  #cooldown = 0;
   /** Last function tested by `isNative`, and the answer (fakes are rarely swapped). */
   #tested: unknown;
   #testedNative = false;
+  /**
+   * Ends the reading at the microtask checkpoint. A reading that nobody
+   * shared means events come one per task or microtask (a producer that
+   * awaits each `emit`): then scheduling the expiry costs more than the read
+   * it saves, so the next readings are taken plainly, without one.
+   */
   readonly #expire = (): void => {
+    if (this.#shared === 0) this.#cooldown = SHARED_READING;
     this.#left = 0;
     this.#expiryQueued = false;
   };
@@ -74,20 +85,25 @@ class SharedWallClock implements EventClock {
   now(): number {
     if (this.#left > 0 && Date.now === this.#source && dateTimestampProvider.delegate === undefined) {
       this.#left--;
+      this.#shared++;
       return this.#time;
     }
     const time = asyncScheduler.now();
     const source = Date.now;
-    if (dateTimestampProvider.delegate === undefined && this.#isNative(source)) {
-      this.#time = time;
-      this.#source = source;
-      this.#left = SHARED_READING - 1;
-      if (!this.#expiryQueued) {
-        this.#expiryQueued = true;
-        queueMicrotask(this.#expire);
-      }
-    } else {
+    if (this.#cooldown > 0 || dateTimestampProvider.delegate !== undefined || !this.#isNative(source)) {
+      if (this.#cooldown > 0) this.#cooldown--;
       this.#left = 0;
+      return time;
+    }
+    this.#time = time;
+    this.#source = source;
+    this.#left = SHARED_READING - 1;
+    if (!this.#expiryQueued) {
+      this.#expiryQueued = true;
+      this.#shared = 0;
+      // A promise reaction, not queueMicrotask: Node wraps each
+      // queueMicrotask callback in an AsyncResource, three times the cost.
+      (resolved ??= Promise.resolve()).then(this.#expire);
     }
     return time;
   }
@@ -100,3 +116,5 @@ class SharedWallClock implements EventClock {
     return this.#testedNative;
   }
 }
+
+let resolved: Promise<void> | undefined;

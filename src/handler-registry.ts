@@ -75,7 +75,7 @@ export class HandlerRegistry {
     for (const part of partsOf(entry.pattern)) this.#index.add(part.source, entry);
     this.#size++;
     if (entry.key !== undefined) this.keyed++;
-    this.#cache.clear();
+    this.#forget();
   }
 
   delete(entry: HandlerEntry): boolean {
@@ -84,8 +84,13 @@ export class HandlerRegistry {
     if (!removed) return false;
     this.#size--;
     if (entry.key !== undefined) this.keyed--;
-    this.#cache.clear();
+    this.#forget();
     return true;
+  }
+
+  /** Drops the cached answers. (`Map#clear` allocates a new table even when empty: churn would pay for one per change.) */
+  #forget(): void {
+    if (this.#cache.size > 0) this.#cache.clear();
   }
 
   /** The handlers an event of `type` reaches, in registration order. */

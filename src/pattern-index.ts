@@ -163,7 +163,7 @@ export class PatternIndex<T extends Ordered> {
     }
     node.add(item);
     this.#size++;
-    if (created) this.#cache.clear();
+    if (created && this.#cache.size > 0) this.#cache.clear();
   }
 
   /** Removes an item; prunes the nodes it leaves empty. Returns false when it was not there. */
@@ -189,7 +189,7 @@ export class PatternIndex<T extends Ordered> {
       node = parent;
       pruned = true;
     }
-    if (pruned) this.#cache.clear();
+    if (pruned && this.#cache.size > 0) this.#cache.clear();
     return true;
   }
 

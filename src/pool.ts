@@ -372,6 +372,10 @@ export class HandlerPool {
   discard(handler: PooledHandler, reason: DropReason): void {
     const schedule = handler.schedule;
     this.#ready.remove(schedule);
+    // Most handlers are unsubscribed with no job queued or assigned (an
+    // assigned job counts as running): nothing to look through.
+    const queued = schedule.keyLanes !== undefined ? schedule.keyLanes.size : (schedule.lane?.size ?? 0);
+    if (queued === 0 && schedule.running === 0) return;
     const lanes = schedule.keyLanes !== undefined ? [...schedule.keyLanes.values()] : schedule.lane ? [schedule.lane] : [];
     const dropped: Job[] = [];
     for (const lane of lanes) {

@@ -6,7 +6,11 @@
 //
 // Cases: publish (publish → 1 events$ subscriber), pool-emit (await emit, the
 // job starts at once), pool-publish (publish 1 000 jobs, then settled: jobs
-// wait in the queue), pool-publish-noctx (the same with asyncContext: false).
+// wait in the queue), pool-publish-noctx (the same with asyncContext: false),
+// pool-emit-async (the pool bench's workload: `await emit` of an async job).
+// References, counted the same way: subject-next (RxJS Subject.next to one
+// subscriber) and semaphore (the minimal semaphore of peers.mjs running the
+// same async job).
 // Each case runs N and 2N operations after a warm-up; (I(2N) − I(N)) / N
 // cancels start-up and warm-up. docs/performance.md quotes these counts.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -18,6 +22,9 @@ const CASES = {
   'pool-emit': 50_000,
   'pool-publish': 50_000,
   'pool-publish-noctx': 50_000,
+  'pool-emit-async': 50_000,
+  'subject-next': 100_000,
+  semaphore: 50_000,
 };
 
 if (process.argv[2] === '--child') {
@@ -58,6 +65,32 @@ function count(entry, which, n) {
 
 async function runCase(m, which, n) {
   let sum = 0;
+  if (which === 'subject-next') {
+    const { Subject } = await import('rxjs');
+    const subject = new Subject();
+    subject.subscribe((v) => (sum += v));
+    for (let i = 0; i < 200_000 + n; i++) subject.next(i);
+    return;
+  }
+  if (which === 'semaphore') {
+    const { createSemaphore } = await import('./peers.mjs');
+    const semaphore = createSemaphore(8);
+    const job = async () => {
+      sum++;
+    };
+    for (let i = 0; i < 50_000 + n; i++) semaphore.run(job);
+    await semaphore.idle();
+    return;
+  }
+  if (which === 'pool-emit-async') {
+    const bus = m.createBus({ concurrency: 8, capacity: 1024 });
+    bus.on('job', async () => {
+      sum++;
+    });
+    for (let i = 0; i < 50_000 + n; i++) await bus.emit('job', i);
+    await bus.settled();
+    return;
+  }
   if (which === 'publish') {
     const bus = m.createBus();
     bus.events$('tick').subscribe((e) => (sum += e.payload));
