@@ -67,6 +67,21 @@ describe('event.time with the default asyncScheduler', () => {
     expect(times()[1]).toBeGreaterThan(times()[0]!);
   });
 
+  it('after a reading nobody shared, reads the clock plainly for the next 16 events, then shares again', async () => {
+    const { bus, times } = recorder();
+    bus.publish('tick');
+    await Promise.resolve(); // the reading expires unshared: events come one per microtask
+    for (let i = 0; i < 2 * SHARED_READING; i++) {
+      bus.publish('tick');
+      untilClockPasses(times().at(-1)!);
+    }
+    const burst = times().slice(1);
+    // Plain reads: every event its own time.
+    expect(new Set(burst.slice(0, SHARED_READING)).size).toBe(SHARED_READING);
+    // Then one reading for the next 16.
+    expect(new Set(burst.slice(SHARED_READING)).size).toBe(1);
+  });
+
   it('reads the fake clock for every event once fake timers are installed, even in the same synchronous run', () => {
     const { bus, times } = recorder();
     bus.publish('tick');
