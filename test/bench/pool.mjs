@@ -42,6 +42,33 @@ function cases(jobs) {
       }),
     },
     {
+      // Not a limiter: the semaphore plus what every rxbus emit must do on
+      // top — await the producer's promise (backpressure), read the clock
+      // for event.time (a producer that awaits each emit shares no reading),
+      // build a frozen envelope — and nothing else. Issue 11's target
+      // (emit ≥ 0.5× the semaphore) is measured against what this leaves.
+      name: 'floor: semaphore + await + clock + frozen envelope',
+      sample: sample(() => {
+        let count = 0;
+        let id = 0;
+        const job = async () => {
+          count++;
+        };
+        return {
+          async run() {
+            const semaphore = createSemaphore(CONCURRENCY);
+            for (let i = 0; i < jobs; i++) {
+              id += Object.freeze({ type: 'job', payload: i, id: i, time: Date.now() }).id & 1;
+              semaphore.run(job);
+              await undefined;
+            }
+            await semaphore.idle();
+          },
+          teardown: () => checked('floor', () => count + (id & 0)),
+        };
+      }),
+    },
+    {
       name: 'p-limit',
       sample: sample(() => {
         let count = 0;
