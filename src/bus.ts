@@ -42,6 +42,7 @@ import { SettleTracker } from './settle-tracker.js';
 import type { Matcher } from './matcher.js';
 import { OVERFLOW_POLICIES, type OverflowPolicy } from './overflow.js';
 import { BusEventIterator, type EventIterator } from './iterate.js';
+import { INDEX_CENSUS, type IndexCensus } from './pattern-index.js';
 import { compilePatterns } from './pattern-list.js';
 import { HandlerPool, type DropReason, type HandlerFn, type PooledHandler } from './pool.js';
 import { RequestRegistry, type Responder } from './request.js';
@@ -422,6 +423,11 @@ class EventBus {
   }
 
   // ---------------------------------------------------------------- transports (transport/port.ts)
+
+  /** The census of the three subscription indexes (tests prove they empty out). @internal */
+  [INDEX_CENSUS](): { streams: IndexCensus; handlers: IndexCensus; waiters: IndexCensus } {
+    return { streams: this.#streams.census(), handlers: this.#handlers.census(), waiters: this.#waiters.census() };
+  }
 
   [TRANSPORT_PORT](): TransportPort {
     if (this.#port !== undefined) return this.#port;

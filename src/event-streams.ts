@@ -18,7 +18,7 @@
  */
 import type { BusEvent } from './event-map.js';
 import type { CompiledPattern } from './pattern.js';
-import { PatternIndex, PatternNode } from './pattern-index.js';
+import { PatternIndex, PatternNode, type IndexCensus } from './pattern-index.js';
 import { firstPartMatching, partsOf } from './pattern-list.js';
 
 /** What a stream delivers to: an RxJS Subscriber, or an `iterate()` buffer. */
@@ -54,6 +54,11 @@ export class EventStreams {
   /** Number of live stream subscriptions. */
   get size(): number {
     return this.#index.size - this.#extraParts + this.#all.count;
+  }
+
+  /** What the index holds (for leak tests). @internal */
+  census(): IndexCensus {
+    return { entries: this.#index.size + this.#all.count, nodes: this.#index.nodes };
   }
 
   /** Adds a subscription; the returned function removes it (idempotent). */

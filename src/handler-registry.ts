@@ -6,7 +6,7 @@
 import type { BusEvent } from './event-map.js';
 import type { CompiledPattern } from './pattern.js';
 import { HandlerSchedule, type HandlerFn, type PooledHandler } from './pool.js';
-import { PatternIndex } from './pattern-index.js';
+import { PatternIndex, type IndexCensus } from './pattern-index.js';
 import { partsOf } from './pattern-list.js';
 
 /** A key function for per-key ordering. */
@@ -91,6 +91,11 @@ export class HandlerRegistry {
   /** Drops the cached answers. (`Map#clear` allocates a new table even when empty: churn would pay for one per change.) */
   #forget(): void {
     if (this.#cache.size > 0) this.#cache.clear();
+  }
+
+  /** What the index holds (for leak tests). @internal */
+  census(): IndexCensus {
+    return { entries: this.#index.size, nodes: this.#index.nodes };
   }
 
   /** The handlers an event of `type` reaches, in registration order. */

@@ -107,6 +107,17 @@ export class PatternNode<T extends Ordered> {
 
 const CACHE_LIMIT = 1024;
 
+/** What a subscription index holds: for tests that prove unsubscribing leaves nothing behind. @internal */
+export interface IndexCensus {
+  /** Entries (one per subscription and pattern). */
+  readonly entries: number;
+  /** Nodes and buckets the entries need (trie nodes besides the root, per-pattern buckets). */
+  readonly nodes: number;
+}
+
+/** The key under which a bus reports the census of its three indexes (streams, handlers, waiters). @internal */
+export const INDEX_CENSUS: unique symbol = Symbol.for('rxbus.index-census') as never;
+
 /**
  * The pattern index of one kind of subscription.
  *

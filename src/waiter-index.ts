@@ -19,7 +19,7 @@
 import type { BusEvent } from './event-map.js';
 import { readPath, type IndexableValue, type PinnedField } from './matcher.js';
 import type { CompiledPattern } from './pattern.js';
-import { PatternIndex } from './pattern-index.js';
+import { PatternIndex, type IndexCensus } from './pattern-index.js';
 
 /** What the index needs to know of a waiter. */
 export interface IndexedWaiter {
@@ -32,6 +32,8 @@ export interface IndexedWaiter {
    * newer events, even if it registers while an event is being dispatched.
    */
   readonly after: number;
+  /** Registration order, set by the index as the waiter enters it: candidates are offered an event in this order. */
+  order: number;
   /** Offers a candidate event (the waiter still runs its full matcher). */
   offer(event: BusEvent): void;
   /** Ends the waiter with an error (used by close). */
@@ -95,12 +97,9 @@ class Bucket {
     return removed;
   }
 
-  dispatch(event: BusEvent, checkPattern: boolean): void {
-    // Sets tolerate deletion while iterating (a waiter removes itself when it
-    // settles); waiters added meanwhile are skipped by the `after` check.
-    if (this.unpinned.size > 0) {
-      for (const waiter of this.unpinned) offer(waiter, event, checkPattern);
-    }
+  /** Adds the bucket's candidates for `event` to `out`, one list at a time (each in registration order). */
+  gather(event: BusEvent, out: Candidates): void {
+    if (this.unpinned.size > 0) out.add(this.unpinned);
     if (this.fields.size === 0) return;
     for (const field of this.fields.values()) {
       let value: unknown;
@@ -110,15 +109,13 @@ class Bucket {
       try {
         value = readPath(event.payload, field.path);
       } catch {
-        offerAll(field, event, checkPattern);
+        gatherAll(field, out);
         continue;
       }
       // Map keys compare with SameValueZero; the waiter's own matcher applies
       // Object.is afterwards, so +0/-0 collide here harmlessly.
       const slot = field.byValue.get(value as IndexableValue);
-      if (slot === undefined) continue;
-      if (slot instanceof Set) for (const waiter of slot) offer(waiter, event, checkPattern);
-      else offer(slot, event, checkPattern);
+      if (slot !== undefined) out.add(slot);
     }
   }
 
@@ -138,20 +135,61 @@ class Bucket {
  * are candidates, so all of them are, as if there were no index. Each runs
  * its full matcher, which reads the field again: those that reach it reject
  * with what it throws (FirstMatchWait.offer), those that stop at an earlier
- * field do not, exactly as unindexed matchers behave. Maps and Sets tolerate
- * the deletions of settling waiters during the walk, and waiters added
- * meanwhile are skipped by their `after`.
+ * field do not, exactly as unindexed matchers behave.
  */
-function offerAll(field: FieldIndex, event: BusEvent, checkPattern: boolean): void {
-  for (const slot of field.byValue.values()) {
-    if (slot instanceof Set) for (const waiter of slot) offer(waiter, event, checkPattern);
-    else offer(slot, event, checkPattern);
+function gatherAll(field: FieldIndex, out: Candidates): void {
+  for (const slot of field.byValue.values()) out.add(slot);
+}
+
+/**
+ * The waiters one event is offered to, in registration order. Most events
+ * reach one list (one bucket's unpinned waiters, or one pinned value's):
+ * that list is offered as it is, in its own order, with no copy — a Set
+ * tolerates deletion while it is walked, and waiters added meanwhile are
+ * skipped by their `after`. Only a second list makes a sorted snapshot.
+ */
+class Candidates {
+  #first: Set<IndexedWaiter> | IndexedWaiter | undefined;
+  #all: IndexedWaiter[] | undefined;
+
+  add(list: Set<IndexedWaiter> | IndexedWaiter): void {
+    if (this.#first === undefined && this.#all === undefined) {
+      this.#first = list;
+      return;
+    }
+    if (this.#all === undefined) {
+      this.#all = [];
+      push(this.#all, this.#first!);
+      this.#first = undefined;
+    }
+    push(this.#all, list);
+  }
+
+  offer(event: BusEvent): void {
+    const first = this.#first;
+    if (first instanceof Set) {
+      for (const waiter of first) offer(waiter, event);
+    } else if (first !== undefined) {
+      offer(first, event);
+    } else if (this.#all !== undefined) {
+      // A waiter settled or removed while an earlier one's subscriber ran is closed and ignores its offer.
+      const all = this.#all.sort(byOrder);
+      for (let i = 0; i < all.length; i++) offer(all[i]!, event);
+    }
   }
 }
 
-function offer(waiter: IndexedWaiter, event: BusEvent, checkPattern: boolean): void {
+function push(out: IndexedWaiter[], list: Set<IndexedWaiter> | IndexedWaiter): void {
+  if (list instanceof Set) for (const waiter of list) out.push(waiter);
+  else out.push(list);
+}
+
+function byOrder(a: IndexedWaiter, b: IndexedWaiter): number {
+  return a.order - b.order;
+}
+
+function offer(waiter: IndexedWaiter, event: BusEvent): void {
   if (event.id <= waiter.after) return;
-  if (checkPattern && !waiter.pattern.test(event.type)) return;
   waiter.offer(event);
 }
 
@@ -172,6 +210,8 @@ export class WaiterIndex {
   /** The wildcard buckets, in a segment trie: a publish visits only those whose pattern matches. */
   readonly #wildcards = new PatternIndex<PatternBucket>();
   #order = 0;
+  /** Waiters registered so far (their `order`). */
+  #registered = 0;
   /** Buckets of exact patterns (dispatch looks the type up only when there is one). */
   #exactBuckets = 0;
   #size = 0;
@@ -195,6 +235,7 @@ export class WaiterIndex {
       if (!exact) this.#wildcards.add(source, bucket);
       else this.#exactBuckets++;
     }
+    waiter.order = this.#registered++;
     bucket.add(waiter);
     this.#size++;
   }
@@ -211,21 +252,33 @@ export class WaiterIndex {
     }
   }
 
-  /** Offers the event to every waiter that could match it. */
+  /** What the index holds (for leak tests): trie nodes plus per-pattern buckets. @internal */
+  census(): IndexCensus {
+    return { entries: this.#size, nodes: this.#wildcards.nodes + this.#buckets.size };
+  }
+
+  /**
+   * Offers the event to every waiter that could match it, in registration
+   * order (see {@link Candidates}); one registered meanwhile is not offered
+   * this event (its `after` is this event's id or later).
+   */
   dispatch(event: BusEvent): void {
     if (this.#size === 0) return;
+    const candidates = new Candidates();
     // An exact bucket's key is the type itself (a wildcard pattern never equals a type it matches).
     // Skipped when every bucket is a wildcard one: a miss in a map of 20 000 patterns is a cache miss.
     if (this.#exactBuckets > 0) {
       const bucket = this.#buckets.get(event.type);
-      if (bucket !== undefined && bucket.exact) bucket.dispatch(event, false);
+      if (bucket !== undefined && bucket.exact) bucket.gather(event, candidates);
     }
-    if (this.#wildcards.size === 0) return;
-    const nodes = this.#wildcards.nodesFor(event.type);
-    for (let i = 0; i < nodes.length; i++) {
-      const buckets = nodes[i]!.list();
-      for (let j = 0; j < buckets.length; j++) buckets[j]!.dispatch(event, false);
+    if (this.#wildcards.size > 0) {
+      const nodes = this.#wildcards.nodesFor(event.type);
+      for (let i = 0; i < nodes.length; i++) {
+        const buckets = nodes[i]!.list();
+        for (let j = 0; j < buckets.length; j++) buckets[j]!.gather(event, candidates);
+      }
     }
+    candidates.offer(event);
   }
 
   /** Fails every pending waiter (each removes itself as it settles). */

@@ -144,6 +144,8 @@ interface WaitPlan extends WaitTiming {
 class BusWaiter extends FirstMatchWait<BusEvent> implements IndexedWaiter {
   /** The newest event id it has been offered through the history, or that predates it; set as it enters the index. */
   after = 0;
+  /** Its place in registration order, set by the index. */
+  order = 0;
 
   private get plan(): WaitPlan {
     return this.timing as WaitPlan;
@@ -300,6 +302,8 @@ class BusWaiter extends FirstMatchWait<BusEvent> implements IndexedWaiter {
  * waiter matches, so the waiter is offered each event once.
  */
 class WaiterFacet implements IndexedWaiter {
+  order = 0;
+
   constructor(
     readonly owner: BusWaiter,
     readonly pattern: CompiledPattern,
