@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { patternArbitrary, typeArbitrary } from './support/pattern-arbitraries.js';
 import { compilePattern } from '../src/pattern.js';
 import { PatternIndex, PatternNode } from '../src/pattern-index.js';
 
@@ -13,16 +14,8 @@ interface Item {
   pattern: string;
 }
 
-const segment = fc.constantFrom('a', 'b', 'c', '', '__proto__', 'constructor');
-const patternSegment = fc.oneof(segment, fc.constant('*'), fc.constant('**'));
-const pattern = fc
-  .array(patternSegment, { minLength: 1, maxLength: 5 })
-  .map((s) => s.join('.'))
-  .filter((p) => p.length > 0);
-const type = fc
-  .array(segment, { minLength: 1, maxLength: 6 })
-  .map((s) => s.join('.'))
-  .filter((t) => t.length > 0);
+const pattern = patternArbitrary();
+const type = typeArbitrary();
 
 describe('PatternIndex', () => {
   it('matches exactly the items whose pattern matches the type, in subscription order (property)', () => {

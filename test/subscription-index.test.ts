@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import type { Subscription } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { patternArbitrary, typeArbitrary } from './support/pattern-arbitraries.js';
 import { createBus, type Bus } from '../src/index.js';
 import { INDEX_CENSUS, type IndexCensus } from '../src/pattern-index.js';
 
@@ -50,15 +51,8 @@ function census(bus: AnyBus): { streams: IndexCensus; handlers: IndexCensus; wai
 
 const EMPTY = { entries: 0, nodes: 0 };
 
-const segment = fc.constantFrom('a', 'b', '', '__proto__', 'constructor');
-const pattern = fc
-  .array(fc.oneof(segment, fc.constant('*'), fc.constant('**')), { minLength: 1, maxLength: 4 })
-  .map((s) => s.join('.'))
-  .filter((p) => p.length > 0);
-const type = fc
-  .array(segment, { minLength: 1, maxLength: 5 })
-  .map((s) => s.join('.'))
-  .filter((t) => t.length > 0);
+const pattern = patternArbitrary(4);
+const type = typeArbitrary(5);
 
 describe.each(KINDS)('%s through the pattern index', (kind) => {
   it('reaches exactly the subscribers whose pattern matches, in subscription order (property)', () => {
