@@ -48,7 +48,12 @@ export interface BusOptions {
   readonly overflow?: OverflowPolicy;
   /** How many recent events to keep for `since` and for timeout diagnostics. Default 64; 0 keeps none. */
   readonly history?: number;
-  /** The scheduler of every timer and of `event.time`. Default `asyncScheduler`. */
+  /**
+   * The scheduler of every timer and of `event.time`. Default `asyncScheduler`
+   * (then one `Date.now()` reading serves up to 16 events of one synchronous
+   * run; with a scheduler of your own, every event reads it: docs/events.md,
+   * "What `time` means").
+   */
   readonly scheduler?: SchedulerLike;
   /** Timeout of waiters and requests in ms when they give none. Default 30 000; 0 = none. */
   readonly defaultTimeout?: number;
