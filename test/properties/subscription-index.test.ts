@@ -8,9 +8,10 @@
 import fc from 'fast-check';
 import type { Subscription } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { patternArbitrary, typeArbitrary } from './support/pattern-arbitraries.js';
-import { createBus, type Bus } from '../src/index.js';
-import { INDEX_CENSUS, type IndexCensus } from '../src/pattern-index.js';
+import { PROPERTY_RUNS, PROPERTY_TIMEOUT } from './interleavings.js';
+import { patternArbitrary, typeArbitrary } from '../support/pattern-arbitraries.js';
+import { createBus, type Bus } from '../../src/index.js';
+import { INDEX_CENSUS, type IndexCensus } from '../../src/pattern-index.js';
 
 type AnyBus = Bus<Record<string, unknown>>;
 type Kind = 'events$' | 'on' | 'waitFor$';
@@ -55,24 +56,71 @@ const pattern = patternArbitrary(4);
 const type = typeArbitrary(5);
 
 describe.each(KINDS)('%s through the pattern index', (kind) => {
-  it('reaches exactly the subscribers whose pattern matches, in subscription order (property)', () => {
-    fc.assert(
-      fc.property(fc.array(pattern, { minLength: 1, maxLength: 12 }), fc.array(type, { minLength: 1, maxLength: 6 }), (patterns, types) => {
-        const bus = createBus({ concurrency: 64, history: 0 }) as AnyBus;
-        for (const t of types) {
-          const seen: number[] = [];
-          // Waiters are one-shot: every type gets a fresh set, like the other kinds.
-          const subscriptions = patterns.map((p, i) => subscribe(bus, kind, p, i, (index) => seen.push(index)));
-          bus.publish(t, undefined);
-          const expected = patterns.flatMap((p, i) => (matches(p, t) ? [i] : []));
-          expect(seen, `type '${t}', patterns ${JSON.stringify(patterns)}`).toEqual(expected);
-          for (const subscription of subscriptions) subscription.unsubscribe();
-        }
-        expect(census(bus)).toEqual({ streams: EMPTY, handlers: EMPTY, waiters: EMPTY });
-      }),
-      { numRuns: 250 },
-    );
-  });
+  it(
+    'reaches exactly the subscribers whose pattern matches, in subscription order (property)',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.array(pattern, { minLength: 1, maxLength: 12 }),
+          fc.array(type, { minLength: 1, maxLength: 6 }),
+          (patterns, types) => {
+            const bus = createBus({ concurrency: 64, history: 0 }) as AnyBus;
+            for (const t of types) {
+              const seen: number[] = [];
+              // Waiters are one-shot: every type gets a fresh set, like the other kinds.
+              const subscriptions = patterns.map((p, i) => subscribe(bus, kind, p, i, (index) => seen.push(index)));
+              bus.publish(t, undefined);
+              const expected = patterns.flatMap((p, i) => (matches(p, t) ? [i] : []));
+              expect(seen, `type '${t}', patterns ${JSON.stringify(patterns)}`).toEqual(expected);
+              for (const subscription of subscriptions) subscription.unsubscribe();
+            }
+            expect(census(bus)).toEqual({ streams: EMPTY, handlers: EMPTY, waiters: EMPTY });
+          },
+        ),
+        { numRuns: PROPERTY_RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT,
+  );
+
+  it(
+    'skips exactly the subscribers that an earlier one removed during the publish (property)',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.record({ pattern, removes: fc.option(fc.nat(11), { nil: undefined }) }), { minLength: 1, maxLength: 12 }),
+          type,
+          (specs, t) => {
+            const bus = createBus({ concurrency: 64, history: 0 }) as AnyBus;
+            const seen: number[] = [];
+            const subscriptions: Subscription[] = [];
+            specs.forEach((spec, i) => {
+              subscriptions.push(
+                subscribe(bus, kind, spec.pattern, i, (index) => {
+                  seen.push(index);
+                  if (spec.removes !== undefined) subscriptions[spec.removes % specs.length]!.unsubscribe();
+                }),
+              );
+            });
+            bus.publish(t, undefined);
+            // The oracle: subscribers in subscription order; one that receives removes its target at once.
+            const removed = new Set<number>();
+            const expected: number[] = [];
+            specs.forEach((spec, i) => {
+              if (removed.has(i) || !matches(spec.pattern, t)) return;
+              expected.push(i);
+              if (spec.removes !== undefined) removed.add(spec.removes % specs.length);
+            });
+            expect(seen).toEqual(expected);
+            for (const subscription of subscriptions) subscription.unsubscribe();
+            expect(census(bus)).toEqual({ streams: EMPTY, handlers: EMPTY, waiters: EMPTY });
+          },
+        ),
+        { numRuns: PROPERTY_RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT,
+  );
 
   it('does not give the event to a later subscriber removed during the publish, and gives it to the earlier ones', () => {
     const bus = createBus({ concurrency: 64 }) as AnyBus;
