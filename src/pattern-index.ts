@@ -43,7 +43,6 @@ export class PatternNode<T extends Ordered> {
   #lone: T | undefined;
   /** Every item, in insertion order, once the node has had two at once. */
   #set: Set<T> | undefined;
-  #count = 0;
   /** The items as an array, rebuilt after a change: publish walks arrays, not Set iterators. */
   #list: readonly T[] | undefined;
   exact: Map<string, PatternNode<T>> | undefined;
@@ -64,7 +63,7 @@ export class PatternNode<T extends Ordered> {
 
   /** Number of items whose pattern ends here. */
   get count(): number {
-    return this.#count;
+    return this.#set !== undefined ? this.#set.size : this.#lone === undefined ? 0 : 1;
   }
 
   /** Adds an item (ignored when it is already here, as a `Set` would). */
@@ -72,14 +71,13 @@ export class PatternNode<T extends Ordered> {
     if (this.#set !== undefined) {
       if (this.#set.has(item)) return;
       this.#set.add(item);
-    } else if (this.#count === 0) {
+    } else if (this.#lone === undefined) {
       this.#lone = item;
     } else {
       if (this.#lone === item) return;
       this.#set = new Set([this.#lone!, item]);
       this.#lone = undefined;
     }
-    this.#count++;
     this.#list = undefined;
   }
 
@@ -87,21 +85,20 @@ export class PatternNode<T extends Ordered> {
     if (this.#set !== undefined) {
       if (!this.#set.delete(item)) return false;
     } else {
-      if (this.#count === 0 || this.#lone !== item) return false;
+      if (this.#lone !== item) return false;
       this.#lone = undefined;
     }
-    this.#count--;
     this.#list = undefined;
     return true;
   }
 
   /** The items in subscription order; the same array until the items change (so a publish walks a snapshot). */
   list(): readonly T[] {
-    return (this.#list ??= this.#set !== undefined ? [...this.#set] : this.#count === 0 ? [] : [this.#lone!]);
+    return (this.#list ??= this.#set !== undefined ? [...this.#set] : this.#lone === undefined ? [] : [this.#lone]);
   }
 
   get empty(): boolean {
-    return this.#count === 0 && this.exact === undefined && this.one === undefined && this.many === undefined;
+    return this.count === 0 && this.exact === undefined && this.one === undefined && this.many === undefined;
   }
 }
 

@@ -205,15 +205,15 @@ function offer(waiter: IndexedWaiter, event: BusEvent): void {
  * ```
  */
 export class WaiterIndex {
-  /** Buckets by pattern source: exact types and wildcard patterns alike. */
-  readonly #buckets = new Map<string, PatternBucket>();
-  /** The wildcard buckets, in a segment trie: a publish visits only those whose pattern matches. */
+  /** Buckets of exact types, by type: a publish looks its own type up here. */
+  readonly #exact = new Map<string, PatternBucket>();
+  /** Buckets of wildcard patterns, by pattern source (for registration and removal)... */
+  readonly #wildcard = new Map<string, PatternBucket>();
+  /** ...and in a segment trie: a publish visits only those whose pattern matches. */
   readonly #wildcards = new PatternIndex<PatternBucket>();
   #order = 0;
   /** Waiters registered so far (their `order`). */
   #registered = 0;
-  /** Buckets of exact patterns (dispatch looks the type up only when there is one). */
-  #exactBuckets = 0;
   #size = 0;
   /**
    * Entries beyond the first of waiters on several patterns (one entry per
@@ -228,12 +228,12 @@ export class WaiterIndex {
 
   add(waiter: IndexedWaiter): void {
     const { source, exact } = waiter.pattern;
-    let bucket = this.#buckets.get(source);
+    const buckets = exact ? this.#exact : this.#wildcard;
+    let bucket = buckets.get(source);
     if (bucket === undefined) {
-      bucket = new PatternBucket(this.#order++, exact);
-      this.#buckets.set(source, bucket);
+      bucket = new PatternBucket(this.#order++);
+      buckets.set(source, bucket);
       if (!exact) this.#wildcards.add(source, bucket);
-      else this.#exactBuckets++;
     }
     waiter.order = this.#registered++;
     bucket.add(waiter);
@@ -242,19 +242,19 @@ export class WaiterIndex {
 
   delete(waiter: IndexedWaiter): void {
     const { source, exact } = waiter.pattern;
-    const bucket = this.#buckets.get(source);
+    const buckets = exact ? this.#exact : this.#wildcard;
+    const bucket = buckets.get(source);
     if (bucket === undefined || !bucket.delete(waiter)) return;
     this.#size--;
     if (bucket.size === 0) {
-      this.#buckets.delete(source);
+      buckets.delete(source);
       if (!exact) this.#wildcards.delete(source, bucket);
-      else this.#exactBuckets--;
     }
   }
 
   /** What the index holds (for leak tests): trie nodes plus per-pattern buckets. @internal */
   census(): IndexCensus {
-    return { entries: this.#size, nodes: this.#wildcards.nodes + this.#buckets.size };
+    return { entries: this.#size, nodes: this.#wildcards.nodes + this.#exact.size + this.#wildcard.size };
   }
 
   /**
@@ -264,28 +264,31 @@ export class WaiterIndex {
    */
   dispatch(event: BusEvent): void {
     if (this.#size === 0) return;
-    const candidates = new Candidates();
-    // An exact bucket's key is the type itself (a wildcard pattern never equals a type it matches).
-    // Skipped when every bucket is a wildcard one: a miss in a map of 20 000 patterns is a cache miss.
-    if (this.#exactBuckets > 0) {
-      const bucket = this.#buckets.get(event.type);
-      if (bucket !== undefined && bucket.exact) bucket.gather(event, candidates);
+    // Made only when some bucket may hold a candidate: an unrelated publish allocates nothing.
+    let candidates: Candidates | undefined;
+    // Looked up only when an exact type is waited on: with 20 000 wildcard
+    // waiters and none exact, a miss in a big map was a cache miss per publish.
+    if (this.#exact.size > 0) {
+      const bucket = this.#exact.get(event.type);
+      if (bucket !== undefined) bucket.gather(event, (candidates ??= new Candidates()));
     }
     if (this.#wildcards.size > 0) {
       const nodes = this.#wildcards.nodesFor(event.type);
       for (let i = 0; i < nodes.length; i++) {
         const buckets = nodes[i]!.list();
-        for (let j = 0; j < buckets.length; j++) buckets[j]!.gather(event, candidates);
+        for (let j = 0; j < buckets.length; j++) buckets[j]!.gather(event, (candidates ??= new Candidates()));
       }
     }
-    candidates.offer(event);
+    candidates?.offer(event);
   }
 
   /** Fails every pending waiter (each removes itself as it settles). */
   failAll(error: Error): void {
     // Collect first: failing a waiter removes it from the maps being walked.
     const all: IndexedWaiter[] = [];
-    for (const bucket of this.#buckets.values()) for (const waiter of bucket.all()) all.push(waiter);
+    for (const buckets of [this.#exact, this.#wildcard]) {
+      for (const bucket of buckets.values()) for (const waiter of bucket.all()) all.push(waiter);
+    }
     for (const waiter of all) waiter.fail(error);
   }
 }
@@ -295,8 +298,6 @@ class PatternBucket extends Bucket {
   constructor(
     /** Creation order (the trie keeps its items in order). */
     readonly order: number,
-    /** Whether the pattern is an exact type. */
-    readonly exact: boolean,
   ) {
     super();
   }
